@@ -1,0 +1,74 @@
+// Backend: one readiness API (native epoll or /dev/myepoll) behind one
+// interface, so that every scenario can run on both and be compared.
+//
+// The raw calls return the result or -errno, like the kernel, and take raw
+// pointers so that tests can pass bad ones (EFAULT cases).  Instance is the
+// RAII handle most code uses.
+#pragma once
+
+#include <signal.h>
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+#include "unique_fd.hpp"
+
+namespace myepoll {
+
+// Layout-identical to struct epoll_event (packed on x86-64).  This header
+// includes neither <sys/epoll.h> nor <linux/myepoll.h>; EPOLL* constants
+// have the same values in both.
+struct __attribute__((packed)) Event {
+    uint32_t events;
+    uint64_t data;
+};
+static_assert(sizeof(Event) == 12);
+
+enum class BackendKind { Native, MyEpoll };
+
+constexpr int64_t kInfinite = -1; // timeout_ns that waits without limit
+
+class Backend {
+public:
+    virtual ~Backend() = default;
+    [[nodiscard]] virtual BackendKind kind() const noexcept = 0;
+    [[nodiscard]] virtual std::string_view name() const noexcept = 0;
+
+    // epoll_create1(flags): new instance fd or -errno.
+    virtual int create(int flags) = 0;
+    // epoll_ctl(epfd, op, fd, event): 0 or -errno.
+    virtual int ctl(int epfd, int op, int fd, const void *event) = 0;
+    // epoll_pwait2(epfd, events, maxevents, timeout, sigmask): count or
+    // -errno.  timeout_ns < 0 waits without limit.  sigsetsize is passed
+    // to the kernel as given when sigmask is non-null.
+    virtual int wait(int epfd, void *events, int maxevents, int64_t timeout_ns,
+                     const sigset_t *sigmask = nullptr, size_t sigsetsize = 8) = 0;
+};
+
+// The process-wide backend of that kind (myepoll opens /dev/myepoll once).
+Backend &backend(BackendKind kind);
+
+// One instance: owns its fd; the calls throw nothing and return -errno.
+class Instance {
+public:
+    explicit Instance(Backend &backend, int flags = 0);
+    [[nodiscard]] int fd() const noexcept { return fd_.get(); }
+    [[nodiscard]] Backend &backend() const noexcept { return *backend_; }
+
+    int add(int fd, uint32_t events, uint64_t data) { return ctl(1, fd, events, data); }
+    int mod(int fd, uint32_t events, uint64_t data) { return ctl(3, fd, events, data); }
+    int del(int fd) { return backend_->ctl(fd_.get(), 2, fd, nullptr); }
+    int wait(Event *events, int maxevents, int64_t timeout_ns, const sigset_t *sigmask = nullptr)
+    {
+        return backend_->wait(fd_.get(), events, maxevents, timeout_ns, sigmask);
+    }
+
+private:
+    int ctl(int op, int fd, uint32_t events, uint64_t data);
+
+    Backend *backend_;
+    UniqueFd fd_;
+};
+
+} // namespace myepoll

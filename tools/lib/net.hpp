@@ -1,0 +1,32 @@
+// Loopback TCP helpers shared by the tests, the demo and the benchmarks.
+// Every function throws std::system_error on failure.
+#pragma once
+
+#include <cstdint>
+#include <utility>
+
+#include "unique_fd.hpp"
+
+namespace myepoll {
+
+struct Listener {
+    UniqueFd fd;
+    uint16_t port; // host byte order, on 127.0.0.1
+};
+
+// A TCP listener on 127.0.0.1, on an ephemeral port unless one is given.
+Listener listen_loopback(int backlog = 1024, bool nonblocking = false, uint16_t port = 0);
+
+// A client socket connected to 127.0.0.1:port (connect may still be in
+// progress when nonblocking is set).
+UniqueFd connect_loopback(uint16_t port, bool nonblocking = false);
+
+// One established connection over loopback: {client, server side}.
+std::pair<UniqueFd, UniqueFd> tcp_pair();
+
+void set_nonblocking(int fd, bool on = true);
+
+// Shrinks SO_SNDBUF / SO_RCVBUF (to fill send buffers quickly in tests).
+void set_buffer_sizes(int fd, int sndbuf, int rcvbuf);
+
+} // namespace myepoll
