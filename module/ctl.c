@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ctl.c - MYEPOLL_IOC_CTL: the interest list (red-black tree of items keyed
+ * by (file, fd)) and ADD / MOD / DEL, with native epoll_ctl()'s checks in
+ * native's order.
+ *
+ * Everything here runs in process context with ep->mtx held.  ADD of a
+ * target that is itself an instance first takes myep_mutex (before ep->mtx)
+ * and walks the graph of nested instances to refuse loops and excessive
+ * depth with ELOOP.  Readiness found at ADD or MOD time is queued under
+ * ep->lock; a nested waiter is woken after ep->lock is dropped.
+ */
+#include <linux/capability.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/poll.h>
+#include <linux/rbtree.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "myep.h"
+
+DEFINE_MUTEX(myep_mutex);
+
+static struct kmem_cache *myep_item_cache __ro_after_init;
+static u64 myep_loop_gen;	/* under myep_mutex */
+
+int myep_item_cache_init(void)
+{
+	myep_item_cache = KMEM_CACHE(myep_item, SLAB_HWCACHE_ALIGN |
+				     SLAB_ACCOUNT);
+	return myep_item_cache ? 0 : -ENOMEM;
+}
+
+void myep_item_cache_exit(void)
+{
+	kmem_cache_destroy(myep_item_cache);
+}
+
+static int myep_key_cmp(const struct file *f1, int fd1,
+			const struct file *f2, int fd2)
+{
+	if (f1 != f2)
+		return f1 > f2 ? 1 : -1;
+	return fd1 - fd2;
+}
+
+static struct myep_item *myep_find(struct myep *ep, struct file *file, int fd)
+{
+	struct rb_node *rbp = ep->rbr.rb_root.rb_node;
+
+	while (rbp) {
+		struct myep_item *item = rb_entry(rbp, struct myep_item, rbn);
+		int cmp = myep_key_cmp(file, fd, item->file, item->fd);
+
+		if (cmp > 0)
+			rbp = rbp->rb_right;
+		else if (cmp < 0)
+			rbp = rbp->rb_left;
+		else
+			return item;
+	}
+	return NULL;
+}
+
+static void myep_rbtree_insert(struct myep *ep, struct myep_item *new)
+{
+	struct rb_node **p = &ep->rbr.rb_root.rb_node, *parent = NULL;
+	bool leftmost = true;
+
+	while (*p) {
+		struct myep_item *item;
+
+		parent = *p;
+		item = rb_entry(parent, struct myep_item, rbn);
+		if (myep_key_cmp(new->file, new->fd, item->file, item->fd) > 0) {
+			p = &parent->rb_right;
+			leftmost = false;
+		} else {
+			p = &parent->rb_left;
+		}
+	}
+	rb_link_node(&new->rbn, parent, p);
+	rb_insert_color_cached(&new->rbn, &ep->rbr, leftmost);
+}
+
+/*
+ * Would watching instance @to from @ep close a loop, or nest deeper than
+ * native allows?  Walks down from @to; myep_mutex keeps the graph still.
+ */
+static bool myep_loop_found(struct myep *ep, struct myep *to, int depth)
+{
+	struct rb_node *rbp;
+	bool found = false;
+
+	to->gen = myep_loop_gen;
+	mutex_lock_nested(&to->mtx, depth + 1);
+	for (rbp = rb_first_cached(&to->rbr); rbp && !found; rbp = rb_next(rbp)) {
+		struct myep_item *item = rb_entry(rbp, struct myep_item, rbn);
+		struct myep *next;
+
+		if (!myep_is_instance(item->file))
+			continue;
+		next = item->file->private_data;
+		if (next->gen == myep_loop_gen)
+			continue;
+		found = next == ep || depth > MYEP_MAX_NESTS ||
+			myep_loop_found(ep, next, depth + 1);
+	}
+	mutex_unlock(&to->mtx);
+	return found;
+}
+
+/* Called with ep->mtx held; the item's wait entries and mark go first. */
+void myep_remove(struct myep *ep, struct myep_item *item)
+{
+	lockdep_assert_held(&ep->mtx);
+
+	myep_unregister_pollwait(item);
+	myep_untrack_close(item);
+	rb_erase_cached(&item->rbn, &ep->rbr);
+
+	spin_lock_irq(&ep->lock);
+	if (!list_empty(&item->rdllink))
+		list_del_init(&item->rdllink);
+	spin_unlock_irq(&ep->lock);
+
+	kmem_cache_free(myep_item_cache, item);
+}
+
+static int myep_insert(struct myep *ep, const struct epoll_event *event,
+		       struct file *tfile, int fd)
+{
+	struct myep_item *item;
+	__poll_t revents;
+	int err;
+
+	item = kmem_cache_zalloc(myep_item_cache, GFP_KERNEL);
+	if (!item)
+		return -ENOMEM;
+	INIT_LIST_HEAD(&item->rdllink);
+	item->next = MYEP_UNACTIVE_PTR;
+	item->ep = ep;
+	item->file = tfile;
+	item->fd = fd;
+	item->event = *event;
+
+	err = myep_track_close(item);
+	if (err) {
+		kmem_cache_free(myep_item_cache, item);
+		return err;
+	}
+	myep_rbtree_insert(ep, item);
+
+	err = myep_register_pollwait(item, &revents);
+	if (err) {
+		myep_remove(ep, item);
+		return err;
+	}
+	if (revents)
+		myep_queue_ready(ep, item);
+	return 0;
+}
+
+static int myep_modify(struct myep *ep, struct myep_item *item,
+		       const struct epoll_event *event)
+{
+	poll_table pt;
+
+	init_poll_funcptr(&pt, NULL);
+	item->event.events = event->events;
+	item->event.data = event->data;
+	/*
+	 * Pairs with the barrier in wq_has_sleeper(): either the poll below
+	 * sees an event that raced with the new mask, or the callback does.
+	 */
+	smp_mb();
+	if (myep_item_poll(item, &pt, 1))
+		myep_queue_ready(ep, item);
+	return 0;
+}
+
+static bool myep_op_has_event(int op)
+{
+	return op != EPOLL_CTL_DEL;
+}
+
+/* EINVAL cases of EPOLLEXCLUSIVE, as native. */
+static bool myep_exclusive_invalid(int op, const struct epoll_event *event,
+				   struct file *tfile)
+{
+	if (!myep_op_has_event(op) || !(event->events & EPOLLEXCLUSIVE))
+		return false;
+	if (op == EPOLL_CTL_MOD)
+		return true;
+	return op == EPOLL_CTL_ADD &&
+	       (myep_is_instance(tfile) ||
+		(event->events & ~MYEP_EXCLUSIVE_OK_BITS));
+}
+
+/*
+ * ADD of an instance: lock myep_mutex first (outside ep->mtx) and check
+ * for loops.  On success returns with both mutexes held.
+ */
+static int myep_lock_for_nested_add(struct myep *ep, struct file *tfile)
+{
+	mutex_lock(&myep_mutex);
+	myep_loop_gen++;
+	if (myep_loop_found(ep, tfile->private_data, 0)) {
+		mutex_unlock(&myep_mutex);
+		return -ELOOP;
+	}
+	mutex_lock(&ep->mtx);
+	return 0;
+}
+
+static int myep_do_ctl(struct myep *ep, int op, int fd,
+		       struct epoll_event *event)
+{
+	bool nested_add;
+	struct myep_item *item;
+	struct fd tf;
+	int err;
+
+	tf = fdget(fd);
+	if (!tf.file)
+		return -EBADF;
+
+	err = -EPERM;
+	if (!file_can_poll(tf.file))
+		goto out_fput;
+	if (myep_op_has_event(op) && (event->events & EPOLLWAKEUP) &&
+	    !capable(CAP_BLOCK_SUSPEND))
+		event->events &= ~EPOLLWAKEUP;
+
+	err = -EINVAL;
+	if (tf.file == ep->file || myep_exclusive_invalid(op, event, tf.file))
+		goto out_fput;
+
+	nested_add = op == EPOLL_CTL_ADD && myep_is_instance(tf.file);
+	if (nested_add) {
+		err = myep_lock_for_nested_add(ep, tf.file);
+		if (err)
+			goto out_fput;
+	} else {
+		mutex_lock(&ep->mtx);
+	}
+
+	item = myep_find(ep, tf.file, fd);
+	switch (op) {
+	case EPOLL_CTL_ADD:
+		event->events |= EPOLLERR | EPOLLHUP;
+		err = item ? -EEXIST : myep_insert(ep, event, tf.file, fd);
+		break;
+	case EPOLL_CTL_DEL:
+		err = -ENOENT;
+		if (item) {
+			myep_remove(ep, item);
+			err = 0;
+		}
+		break;
+	case EPOLL_CTL_MOD:
+		err = -ENOENT;
+		if (item) {
+			event->events |= EPOLLERR | EPOLLHUP;
+			err = -EINVAL;
+			if (!(item->event.events & EPOLLEXCLUSIVE))
+				err = myep_modify(ep, item, event);
+		}
+		break;
+	default:
+		err = -EINVAL;
+	}
+
+	mutex_unlock(&ep->mtx);
+	if (nested_add)
+		mutex_unlock(&myep_mutex);
+out_fput:
+	fdput(tf);
+	return err;
+}
+
+int myep_ioctl_ctl(struct myep *ep, const void __user *uarg)
+{
+	struct epoll_event event = {};
+	struct myepoll_ctl args;
+
+	if (copy_from_user(&args, uarg, sizeof(args)))
+		return -EFAULT;
+	if (myep_op_has_event(args.op) &&
+	    copy_from_user(&event, u64_to_user_ptr(args.event), sizeof(event)))
+		return -EFAULT;
+	return myep_do_ctl(ep, args.op, args.fd, &event);
+}

@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wait.c - MYEPOLL_IOC_WAIT: sleeping until items are ready, the timeout,
+ * the temporary signal mask, and the transfer of events to user space.
+ *
+ * All of it runs in process context.  The transfer holds ep->mtx (so no
+ * ctl or close can change an item under it) and copies out with no
+ * spinlock held; items that turn ready meanwhile go to ep->ovflist (see
+ * instance.c).  Waiters sleep on ep->wq as exclusive entries that remove
+ * themselves when woken; they are added and removed under ep->lock, the
+ * lock every waker of ep->wq holds.
+ *
+ * The signal mask is applied as epoll_pwait() does, from exported pieces:
+ * the old mask is saved in current->saved_sigmask with TIF_RESTORE_SIGMASK
+ * set, so that a signal that interrupts the wait is delivered under the
+ * temporary mask and the old one is restored on the way out.
+ */
+#include <linux/hrtimer.h>
+#include <linux/ktime.h>
+#include <linux/poll.h>
+#include <linux/sched/rt.h>
+#include <linux/sched/signal.h>
+#include <linux/signal.h>
+#include <linux/uaccess.h>
+
+#include "myep.h"
+
+/*
+ * Re-poll each ready item and copy its events out.  Level-triggered items
+ * go back to the tail of the ready list, one-shot items are disarmed,
+ * edge-triggered ones wait for their next callback.  Items not reached stay
+ * at the head, so successive waits go round-robin.
+ */
+static int myep_send_events(struct myep *ep,
+			    struct epoll_event __user *events, int maxevents)
+{
+	struct myep_item *item, *tmp;
+	LIST_HEAD(txlist);
+	poll_table pt;
+	int res = 0;
+
+	if (fatal_signal_pending(current))
+		return -EINTR;
+
+	init_poll_funcptr(&pt, NULL);
+	mutex_lock(&ep->mtx);
+	myep_start_scan(ep, &txlist);
+	list_for_each_entry_safe(item, tmp, &txlist, rdllink) {
+		__poll_t revents;
+
+		if (res >= maxevents)
+			break;
+		list_del_init(&item->rdllink);
+		revents = myep_item_poll(item, &pt, 1);
+		if (!revents)
+			continue;
+
+		events = epoll_put_uevent(revents, item->event.data, events);
+		if (!events) {
+			list_add(&item->rdllink, &txlist);
+			if (!res)
+				res = -EFAULT;
+			break;
+		}
+		res++;
+		if (item->event.events & EPOLLONESHOT)
+			item->event.events &= MYEP_PRIVATE_BITS;
+		else if (!(item->event.events & EPOLLET))
+			list_add_tail(&item->rdllink, &ep->rdllist);
+	}
+	myep_done_scan(ep, &txlist);
+	mutex_unlock(&ep->mtx);
+	return res;
+}
+
+/* Like select_estimate_accuracy(), which is not exported. */
+static u64 myep_timer_slack(s64 timeout_ns)
+{
+	u64 slack;
+
+	if (rt_task(current))
+		return 0;
+	slack = div64_u64(timeout_ns, task_nice(current) > 0 ? 500 : 1000);
+	slack = min_t(u64, slack, 100 * NSEC_PER_MSEC);
+	return max_t(u64, slack, current->timer_slack_ns);
+}
+
+static int myep_autoremove_wake_function(struct wait_queue_entry *wq_entry,
+					 unsigned int mode, int sync, void *key)
+{
+	int ret = default_wake_function(wq_entry, mode, sync, key);
+
+	/* Pairs with list_empty_careful() in myep_wait_for_events(). */
+	list_del_init_careful(&wq_entry->entry);
+	return ret;
+}
+
+/*
+ * Sleep until an event is there, the timeout expires (timeout_ns == 0
+ * means one non-blocking pass, < 0 no limit) or a signal arrives.
+ */
+static int myep_wait_for_events(struct myep *ep,
+				struct epoll_event __user *events,
+				int maxevents, s64 timeout_ns)
+{
+	ktime_t expires, *to = NULL;
+	bool timed_out = false;
+	bool eavail;
+	u64 slack = 0;
+	int res;
+
+	if (timeout_ns > 0) {
+		expires = ktime_add_safe(ktime_get(), ns_to_ktime(timeout_ns));
+		to = &expires;
+		slack = myep_timer_slack(timeout_ns);
+	} else if (timeout_ns == 0) {
+		timed_out = true;
+	}
+
+	eavail = myep_events_available(ep);
+	for (;;) {
+		wait_queue_entry_t wait;
+
+		if (eavail) {
+			res = myep_send_events(ep, events, maxevents);
+			if (res)
+				return res;
+		}
+		if (timed_out)
+			return 0;
+		if (signal_pending(current))
+			return -EINTR;
+
+		init_wait(&wait);
+		wait.func = myep_autoremove_wake_function;
+
+		spin_lock_irq(&ep->lock);
+		/* Set the state first: a wakeup after the check is not lost. */
+		__set_current_state(TASK_INTERRUPTIBLE);
+		eavail = myep_events_available(ep);
+		if (!eavail)
+			__add_wait_queue_exclusive(&ep->wq, &wait);
+		spin_unlock_irq(&ep->lock);
+
+		if (!eavail)
+			timed_out = !schedule_hrtimeout_range(to, slack,
+							      HRTIMER_MODE_ABS);
+		__set_current_state(TASK_RUNNING);
+
+		/*
+		 * Woken (or timed out): try to harvest.  Still queued after a
+		 * timeout means nobody woke us; not queued means a wakeup
+		 * raced with the timeout and events are there.
+		 */
+		eavail = true;
+		if (!list_empty_careful(&wait.entry)) {
+			spin_lock_irq(&ep->lock);
+			if (timed_out)
+				eavail = list_empty(&wait.entry);
+			__remove_wait_queue(&ep->wq, &wait);
+			spin_unlock_irq(&ep->lock);
+		}
+	}
+}
+
+static int myep_set_sigmask(u64 usigmask, u64 sigsetsize)
+{
+	sigset_t kmask;
+
+	if (!usigmask)
+		return 0;
+	if (sigsetsize != sizeof(sigset_t))
+		return -EINVAL;
+	if (copy_from_user(&kmask, u64_to_user_ptr(usigmask), sizeof(kmask)))
+		return -EFAULT;
+	sigdelsetmask(&kmask, sigmask(SIGKILL) | sigmask(SIGSTOP));
+	current->saved_sigmask = current->blocked;
+	set_restore_sigmask();
+	return sigprocmask(SIG_SETMASK, &kmask, NULL);
+}
+
+/*
+ * Interrupted by a signal: leave TIF_RESTORE_SIGMASK set, signal delivery
+ * restores the saved mask after the handler frame is set up.  Otherwise
+ * restore it now.
+ */
+static void myep_restore_sigmask(u64 usigmask, bool interrupted)
+{
+	if (!usigmask || interrupted)
+		return;
+	if (test_and_clear_restore_sigmask())
+		sigprocmask(SIG_SETMASK, &current->saved_sigmask, NULL);
+}
+
+int myep_ioctl_wait(struct myep *ep, const void __user *uarg)
+{
+	struct epoll_event __user *events;
+	struct myepoll_wait args;
+	int res;
+
+	if (copy_from_user(&args, uarg, sizeof(args)))
+		return -EFAULT;
+	if (args.flags)
+		return -EINVAL;
+
+	res = myep_set_sigmask(args.sigmask, args.sigsetsize);
+	if (res)
+		return res;
+
+	events = u64_to_user_ptr(args.events);
+	if (args.maxevents <= 0 || args.maxevents > MYEP_MAX_EVENTS)
+		res = -EINVAL;
+	else if (!access_ok(events, args.maxevents * sizeof(*events)))
+		res = -EFAULT;
+	else
+		res = myep_wait_for_events(ep, events, args.maxevents,
+					   args.timeout_ns);
+
+	myep_restore_sigmask(args.sigmask,
+			     res == -EINTR && signal_pending(current));
+	return res;
+}

@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wake.c - hooking items on the watched files' wait queues, and the wake
+ * callback that moves a ready item to its instance's ready list.
+ *
+ * Contexts and locks:
+ *  - myep_register_pollwait() / myep_unregister_pollwait(): process
+ *    context, ep->mtx held.  The poll table's queue_proc runs inside the
+ *    target's ->poll() and may sleep (GFP_KERNEL).
+ *  - myep_wake_callback(): any context, hard irq included, with the
+ *    watched wait queue's lock held.  It takes ep->lock (irqsave) and never
+ *    sleeps.  While a transfer scans (ep->ovflist active) it chains the item
+ *    on ovflist instead of rdllist.
+ *  - POLLFREE: the owner of the wait queue is freeing it.  The callback
+ *    unlinks the entry and clears pwq->whead with release semantics; the
+ *    unregister path reads whead under RCU with acquire semantics, as
+ *    fs/eventpoll.c does.
+ *  - myep_poll_safewake(): wakes poll() waiters of an instance (nesting),
+ *    outside ep->lock, with a lockdep subclass per nesting level.
+ */
+#include <linux/poll.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/wait.h>
+
+#include "myep.h"
+
+static struct kmem_cache *myep_pwq_cache __ro_after_init;
+
+int myep_pwq_cache_init(void)
+{
+	myep_pwq_cache = KMEM_CACHE(myep_pwq, SLAB_ACCOUNT);
+	return myep_pwq_cache ? 0 : -ENOMEM;
+}
+
+void myep_pwq_cache_exit(void)
+{
+	kmem_cache_destroy(myep_pwq_cache);
+}
+
+void myep_poll_safewake(struct myep *ep, struct myep_item *item,
+			__poll_t pollflags)
+{
+	unsigned long flags;
+	u8 nests = 0;
+
+	/*
+	 * Level 0 is a wakeup from user context (ctl), level 1 one from a
+	 * plain file, and an instance woken by an instance nests one deeper.
+	 * The source's nests is stable: it holds its own poll_wait.lock.
+	 */
+	if (item) {
+		if (myep_is_instance(item->file))
+			nests = ((struct myep *)item->file->private_data)->nests;
+		else
+			nests = 1;
+	}
+	spin_lock_irqsave_nested(&ep->poll_wait.lock, flags, nests);
+	ep->nests = nests + 1;
+	wake_up_locked_poll(&ep->poll_wait, EPOLLIN | pollflags);
+	ep->nests = 0;
+	spin_unlock_irqrestore(&ep->poll_wait.lock, flags);
+}
+
+/* Queue @item as ready after ctl found it ready, and wake a waiter. */
+void myep_queue_ready(struct myep *ep, struct myep_item *item)
+{
+	bool pwake = false;
+
+	spin_lock_irq(&ep->lock);
+	if (list_empty(&item->rdllink)) {
+		list_add_tail(&item->rdllink, &ep->rdllist);
+		if (waitqueue_active(&ep->wq))
+			wake_up(&ep->wq);
+		pwake = waitqueue_active(&ep->poll_wait);
+	}
+	spin_unlock_irq(&ep->lock);
+
+	if (pwake)
+		myep_poll_safewake(ep, NULL, 0);
+}
+
+/* Should a wakeup through an exclusive entry count as "woke someone"? */
+static bool myep_exclusive_woke(const struct myep_item *item,
+				__poll_t pollflags)
+{
+	switch (pollflags & (EPOLLIN | EPOLLOUT)) {
+	case EPOLLIN:
+		return item->event.events & EPOLLIN;
+	case EPOLLOUT:
+		return item->event.events & EPOLLOUT;
+	case 0:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static int myep_wake_callback(wait_queue_entry_t *wait, unsigned int mode,
+			      int sync, void *key)
+{
+	struct myep_pwq *pwq = container_of(wait, struct myep_pwq, wait);
+	struct myep_item *item = pwq->item;
+	struct myep *ep = item->ep;
+	__poll_t pollflags = key_to_poll(key);
+	bool exclusive = item->event.events & EPOLLEXCLUSIVE;
+	bool pwake = false, ewake = false;
+	unsigned long flags;
+
+	spin_lock_irqsave(&ep->lock, flags);
+
+	/* Disarmed (one-shot delivered) or not an event we watch: filter. */
+	if (!(item->event.events & ~MYEP_PRIVATE_BITS))
+		goto out_unlock;
+	if (pollflags && !(pollflags & item->event.events))
+		goto out_unlock;
+
+	if (READ_ONCE(ep->ovflist) != MYEP_UNACTIVE_PTR) {
+		if (item->next == MYEP_UNACTIVE_PTR) {
+			item->next = READ_ONCE(ep->ovflist);
+			WRITE_ONCE(ep->ovflist, item);
+		}
+	} else if (list_empty(&item->rdllink)) {
+		list_add_tail(&item->rdllink, &ep->rdllist);
+	}
+
+	if (waitqueue_active(&ep->wq)) {
+		if (exclusive && !(pollflags & POLLFREE))
+			ewake = myep_exclusive_woke(item, pollflags);
+		if (sync)
+			wake_up_sync(&ep->wq);
+		else
+			wake_up(&ep->wq);
+	}
+	pwake = waitqueue_active(&ep->poll_wait);
+
+out_unlock:
+	spin_unlock_irqrestore(&ep->lock, flags);
+
+	if (pwake)
+		myep_poll_safewake(ep, item, 0);
+	if (!exclusive)
+		ewake = true;
+
+	if (pollflags & POLLFREE) {
+		/*
+		 * A concurrent unregister may miss whead = NULL and call
+		 * remove_wait_queue() after us: list_del_init() keeps that
+		 * safe.  After the store nothing protects pwq, item or ep.
+		 */
+		list_del_init(&wait->entry);
+		smp_store_release(&pwq->whead, NULL);
+	}
+	return ewake;
+}
+
+struct myep_pqueue {
+	poll_table pt;
+	struct myep_item *item;		/* NULL once an allocation failed */
+};
+
+static void myep_queue_proc(struct file *file, wait_queue_head_t *whead,
+			    poll_table *pt)
+{
+	struct myep_pqueue *pq = container_of(pt, struct myep_pqueue, pt);
+	struct myep_item *item = pq->item;
+	struct myep_pwq *pwq;
+
+	if (unlikely(!item))
+		return;
+	pwq = kmem_cache_alloc(myep_pwq_cache, GFP_KERNEL);
+	if (unlikely(!pwq)) {
+		pq->item = NULL;
+		return;
+	}
+	init_waitqueue_func_entry(&pwq->wait, myep_wake_callback);
+	pwq->whead = whead;
+	pwq->item = item;
+	if (item->event.events & EPOLLEXCLUSIVE)
+		add_wait_queue_exclusive(whead, &pwq->wait);
+	else
+		add_wait_queue(whead, &pwq->wait);
+	pwq->next = item->pwqlist;
+	item->pwqlist = pwq;
+}
+
+/*
+ * Poll the target with our queue_proc: one wait entry per wait queue it
+ * offers.  Returns -ENOMEM if an entry could not be allocated (the caller
+ * removes the item), else 0 with the current events in @revents.
+ */
+int myep_register_pollwait(struct myep_item *item, __poll_t *revents)
+{
+	struct myep_pqueue pq = { .item = item };
+
+	init_poll_funcptr(&pq.pt, myep_queue_proc);
+	*revents = myep_item_poll(item, &pq.pt, 1);
+	return pq.item ? 0 : -ENOMEM;
+}
+
+static void myep_remove_wait_queue(struct myep_pwq *pwq)
+{
+	wait_queue_head_t *whead;
+
+	rcu_read_lock();
+	/* Pairs with smp_store_release() in myep_wake_callback(). */
+	whead = smp_load_acquire(&pwq->whead);
+	if (whead)
+		remove_wait_queue(whead, &pwq->wait);
+	rcu_read_unlock();
+}
+
+void myep_unregister_pollwait(struct myep_item *item)
+{
+	struct myep_pwq *pwq;
+
+	while ((pwq = item->pwqlist) != NULL) {
+		item->pwqlist = pwq->next;
+		myep_remove_wait_queue(pwq);
+		kmem_cache_free(myep_pwq_cache, pwq);
+	}
+}
