@@ -20,6 +20,7 @@
 
 #include "myep.h"
 
+/* Instance release, close tracking and nested ADD: see myep.h. */
 DEFINE_MUTEX(myep_mutex);
 
 static struct kmem_cache *myep_item_cache __ro_after_init;

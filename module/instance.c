@@ -65,33 +65,10 @@ void myep_done_scan(struct myep *ep, struct list_head *txlist)
 	WRITE_ONCE(ep->ovflist, MYEP_UNACTIVE_PTR);
 	/* Items not transferred go back to the head, in order. */
 	list_splice(txlist, &ep->rdllist);
+	/* Waiters join ep->wq under ep->lock, which we hold. */
 	if (!list_empty(&ep->rdllist) && waitqueue_active(&ep->wq))
 		wake_up(&ep->wq);
 	spin_unlock_irq(&ep->lock);
-}
-
-static __poll_t myep_scan_readiness(struct file *file, poll_table *wait,
-				    int depth);
-
-/*
- * The watched file's current events, masked by the registration.  A file
- * already on its way out (last reference dropped) reports nothing: its
- * item is about to be removed by close tracking.
- */
-__poll_t myep_item_poll(struct myep_item *item, poll_table *pt, int depth)
-{
-	struct file *file = item->file;
-	__poll_t res;
-
-	if (!get_file_rcu(file))
-		return 0;
-	pt->_key = item->event.events;
-	if (myep_is_instance(file))
-		res = myep_scan_readiness(file, pt, depth);
-	else
-		res = vfs_poll(file, pt);
-	fput(file);
-	return res & item->event.events;
 }
 
 /*
@@ -122,6 +99,27 @@ static __poll_t myep_scan_readiness(struct file *file, poll_table *wait,
 	myep_done_scan(ep, &txlist);
 	mutex_unlock(&ep->mtx);
 	return res;
+}
+
+/*
+ * The watched file's current events, masked by the registration.  A file
+ * already on its way out (last reference dropped) reports nothing: its
+ * item is about to be removed by close tracking.
+ */
+__poll_t myep_item_poll(struct myep_item *item, poll_table *pt, int depth)
+{
+	struct file *file = item->file;
+	__poll_t res;
+
+	if (!get_file_rcu(file))
+		return 0;
+	pt->_key = item->event.events;
+	if (myep_is_instance(file))
+		res = myep_scan_readiness(file, pt, depth);
+	else
+		res = vfs_poll(file, pt);
+	fput(file);
+	return res & item->event.events;
 }
 
 static __poll_t myep_poll(struct file *file, poll_table *wait)

@@ -75,8 +75,8 @@ struct myep_item {
 };
 
 struct myep {
-	struct mutex mtx;
-	spinlock_t lock;
+	struct mutex mtx;		/* the tree, items, transfers */
+	spinlock_t lock;		/* rdllist, ovflist, wq waiters */
 	wait_queue_head_t wq;
 	wait_queue_head_t poll_wait;
 	struct list_head rdllist;

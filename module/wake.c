@@ -71,8 +71,13 @@ void myep_queue_ready(struct myep *ep, struct myep_item *item)
 	spin_lock_irq(&ep->lock);
 	if (list_empty(&item->rdllink)) {
 		list_add_tail(&item->rdllink, &ep->rdllist);
+		/* Waiters join ep->wq under ep->lock, which we hold. */
 		if (waitqueue_active(&ep->wq))
 			wake_up(&ep->wq);
+		/*
+		 * A poll() of the instance joins poll_wait before it scans
+		 * rdllist under ep->lock: it sees the item or gets woken.
+		 */
 		pwake = waitqueue_active(&ep->poll_wait);
 	}
 	spin_unlock_irq(&ep->lock);
@@ -125,6 +130,7 @@ static int myep_wake_callback(wait_queue_entry_t *wait, unsigned int mode,
 		list_add_tail(&item->rdllink, &ep->rdllist);
 	}
 
+	/* As in myep_queue_ready(): ep->lock orders us against waiters. */
 	if (waitqueue_active(&ep->wq)) {
 		if (exclusive && !(pollflags & POLLFREE))
 			ewake = myep_exclusive_woke(item, pollflags);
@@ -133,7 +139,7 @@ static int myep_wake_callback(wait_queue_entry_t *wait, unsigned int mode,
 		else
 			wake_up(&ep->wq);
 	}
-	pwake = waitqueue_active(&ep->poll_wait);
+	pwake = waitqueue_active(&ep->poll_wait);	/* see above */
 
 out_unlock:
 	spin_unlock_irqrestore(&ep->lock, flags);
@@ -150,6 +156,7 @@ out_unlock:
 		 * safe.  After the store nothing protects pwq, item or ep.
 		 */
 		list_del_init(&wait->entry);
+		/* Pairs with smp_load_acquire() in myep_remove_wait_queue(). */
 		smp_store_release(&pwq->whead, NULL);
 	}
 	return ewake;

@@ -21,7 +21,12 @@ Listener listen_loopback(int backlog = 1024, bool nonblocking = false, uint16_t 
 // progress when nonblocking is set).
 UniqueFd connect_loopback(uint16_t port, bool nonblocking = false);
 
-// One established connection over loopback: {client, server side}.
+// The next connection queued on a listener (blocks unless the listener is
+// non-blocking).  The accepted socket is non-blocking when asked.
+UniqueFd accept_connection(int listen_fd, bool nonblocking = false);
+
+// One established connection over loopback: {client, server side}, both
+// blocking, with TCP_NODELAY so that every write leaves at once.
 std::pair<UniqueFd, UniqueFd> tcp_pair();
 
 void set_nonblocking(int fd, bool on = true);
