@@ -127,6 +127,7 @@ void myep_remove(struct myep *ep, struct myep_item *item)
 	spin_unlock_irq(&ep->lock);
 
 	kmem_cache_free(myep_item_cache, item);
+	myep_user_uncharge(ep->user);
 }
 
 static int myep_insert(struct myep *ep, const struct epoll_event *event,
@@ -136,9 +137,14 @@ static int myep_insert(struct myep *ep, const struct epoll_event *event,
 	__poll_t revents;
 	int err;
 
+	err = myep_user_charge(ep->user);
+	if (err)
+		return err;
 	item = kmem_cache_zalloc(myep_item_cache, GFP_KERNEL);
-	if (!item)
+	if (!item) {
+		myep_user_uncharge(ep->user);
 		return -ENOMEM;
+	}
 	INIT_LIST_HEAD(&item->rdllink);
 	item->next = MYEP_UNACTIVE_PTR;
 	item->ep = ep;
@@ -149,6 +155,7 @@ static int myep_insert(struct myep *ep, const struct epoll_event *event,
 	err = myep_track_close(item);
 	if (err) {
 		kmem_cache_free(myep_item_cache, item);
+		myep_user_uncharge(ep->user);
 		return err;
 	}
 	myep_rbtree_insert(ep, item);

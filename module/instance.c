@@ -155,6 +155,11 @@ int myep_create(unsigned int flags)
 	ep = myep_alloc();
 	if (!ep)
 		return -ENOMEM;
+	ep->user = myep_user_get();
+	if (!ep->user) {
+		kfree(ep);
+		return -ENOMEM;
+	}
 	fd = get_unused_fd_flags(O_RDWR | (flags & O_CLOEXEC));
 	if (fd < 0)
 		goto out_free;
@@ -170,6 +175,7 @@ int myep_create(unsigned int flags)
 	return fd;
 
 out_free:
+	myep_user_put(ep->user);
 	kfree(ep);
 	return fd;
 }
@@ -192,6 +198,7 @@ static int myep_release(struct inode *inode, struct file *file)
 	mutex_unlock(&ep->mtx);
 	mutex_unlock(&myep_mutex);
 
+	myep_user_put(ep->user);
 	kfree(ep);
 	return 0;
 }

@@ -48,6 +48,7 @@ static int __init myep_init(void)
 {
 	int err;
 
+	myep_limits_init();
 	err = myep_item_cache_init();
 	if (err)
 		return err;

@@ -51,6 +51,7 @@
 
 struct myep_item;
 struct myep_mark;
+struct myep_user;
 
 /* One hook of an item on one wait queue of the watched file. */
 struct myep_pwq {
@@ -83,6 +84,7 @@ struct myep {
 	struct myep_item *ovflist;	/* MYEP_UNACTIVE_PTR unless scanning */
 	struct rb_root_cached rbr;
 	struct file *file;
+	struct myep_user *user;		/* charged for every item */
 	u8 nests;			/* lockdep subclass of poll_wait.lock */
 	u64 gen;			/* loop-check generation, myep_mutex */
 };
@@ -115,6 +117,13 @@ void myep_pwq_cache_exit(void);
 
 /* wait.c */
 int myep_ioctl_wait(struct myep *ep, const void __user *uarg);
+
+/* limits.c */
+void myep_limits_init(void);
+struct myep_user *myep_user_get(void);
+void myep_user_put(struct myep_user *user);
+int myep_user_charge(struct myep_user *user);
+void myep_user_uncharge(struct myep_user *user);
 
 /* close.c */
 int myep_close_tracking_init(void);
