@@ -10,7 +10,7 @@
 KVER     ?= $(shell ls -d /usr/src/linux-headers-6.1.*-amd64 2>/dev/null | sort -V | tail -n1 | sed 's|.*/linux-headers-||')
 KDIR     ?= /usr/src/linux-headers-$(KVER)
 KERNEL   ?= /boot/vmlinuz-$(KVER)
-BUILD    := $(CURDIR)/build
+BUILD    := build
 
 CXX      ?= g++
 CXXFLAGS ?= -O2 -g
