@@ -128,12 +128,18 @@ static struct myep_item *myep_first_item_of(struct myep_mark *mark,
 	return found;
 }
 
-/* The last reference to @file is gone: drop every item watching it. */
+/*
+ * The last reference to @file is gone: drop every item watching it.  No
+ * item can be added to a file in this state, so when none is found on the
+ * first look (another file of a shared inode closed) there is nothing to do.
+ */
 static void myep_remove_items_of(struct myep_mark *mark,
 				 const struct file *file)
 {
 	struct myep_item *item;
 
+	if (!myep_first_item_of(mark, file))
+		return;
 	mutex_lock(&myep_mutex);
 	while ((item = myep_first_item_of(mark, file)) != NULL) {
 		struct myep *ep = item->ep;
