@@ -10,6 +10,7 @@
  * depth with ELOOP.  Readiness found at ADD or MOD time is queued under
  * ep->lock; a nested waiter is woken after ep->lock is dropped.
  */
+#include <kunit/visibility.h>
 #include <linux/capability.h>
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -46,7 +47,8 @@ static int myep_key_cmp(const struct file *f1, int fd1,
 	return fd1 - fd2;
 }
 
-static struct myep_item *myep_find(struct myep *ep, struct file *file, int fd)
+VISIBLE_IF_KUNIT struct myep_item *myep_find(struct myep *ep,
+					     struct file *file, int fd)
 {
 	struct rb_node *rbp = ep->rbr.rb_root.rb_node;
 
@@ -63,6 +65,7 @@ static struct myep_item *myep_find(struct myep *ep, struct file *file, int fd)
 	}
 	return NULL;
 }
+EXPORT_SYMBOL_IF_KUNIT(myep_find);
 
 static void myep_rbtree_insert(struct myep *ep, struct myep_item *new)
 {
@@ -222,43 +225,39 @@ static int myep_lock_for_nested_add(struct myep *ep, struct file *tfile)
 	return 0;
 }
 
-static int myep_do_ctl(struct myep *ep, int op, int fd,
-		       struct epoll_event *event)
+/*
+ * epoll_ctl() once the target is known: everything after the fd lookup, in
+ * native's order.  The caller holds a reference to @tfile.
+ */
+int myep_ctl_file(struct myep *ep, int op, struct file *tfile, int fd,
+		  struct epoll_event *event)
 {
 	bool nested_add;
 	struct myep_item *item;
-	struct fd tf;
 	int err;
 
-	tf = fdget(fd);
-	if (!tf.file)
-		return -EBADF;
-
-	err = -EPERM;
-	if (!file_can_poll(tf.file))
-		goto out_fput;
+	if (!file_can_poll(tfile))
+		return -EPERM;
 	if (myep_op_has_event(op) && (event->events & EPOLLWAKEUP) &&
 	    !capable(CAP_BLOCK_SUSPEND))
 		event->events &= ~EPOLLWAKEUP;
+	if (tfile == ep->file || myep_exclusive_invalid(op, event, tfile))
+		return -EINVAL;
 
-	err = -EINVAL;
-	if (tf.file == ep->file || myep_exclusive_invalid(op, event, tf.file))
-		goto out_fput;
-
-	nested_add = op == EPOLL_CTL_ADD && myep_is_instance(tf.file);
+	nested_add = op == EPOLL_CTL_ADD && myep_is_instance(tfile);
 	if (nested_add) {
-		err = myep_lock_for_nested_add(ep, tf.file);
+		err = myep_lock_for_nested_add(ep, tfile);
 		if (err)
-			goto out_fput;
+			return err;
 	} else {
 		mutex_lock(&ep->mtx);
 	}
 
-	item = myep_find(ep, tf.file, fd);
+	item = myep_find(ep, tfile, fd);
 	switch (op) {
 	case EPOLL_CTL_ADD:
 		event->events |= EPOLLERR | EPOLLHUP;
-		err = item ? -EEXIST : myep_insert(ep, event, tf.file, fd);
+		err = item ? -EEXIST : myep_insert(ep, event, tfile, fd);
 		break;
 	case EPOLL_CTL_DEL:
 		err = -ENOENT;
@@ -283,20 +282,26 @@ static int myep_do_ctl(struct myep *ep, int op, int fd,
 	mutex_unlock(&ep->mtx);
 	if (nested_add)
 		mutex_unlock(&myep_mutex);
-out_fput:
-	fdput(tf);
 	return err;
 }
+EXPORT_SYMBOL_IF_KUNIT(myep_ctl_file);
 
 int myep_ioctl_ctl(struct myep *ep, const void __user *uarg)
 {
 	struct epoll_event event = {};
 	struct myepoll_ctl args;
+	struct fd tf;
+	int err;
 
 	if (copy_from_user(&args, uarg, sizeof(args)))
 		return -EFAULT;
 	if (myep_op_has_event(args.op) &&
 	    copy_from_user(&event, u64_to_user_ptr(args.event), sizeof(event)))
 		return -EFAULT;
-	return myep_do_ctl(ep, args.op, args.fd, &event);
+	tf = fdget(args.fd);
+	if (!tf.file)
+		return -EBADF;
+	err = myep_ctl_file(ep, args.op, tf.file, args.fd, &event);
+	fdput(tf);
+	return err;
 }

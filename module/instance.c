@@ -15,6 +15,7 @@
  *  - myep_release() takes myep_mutex then ep->mtx: the close-tracking path
  *    (close.c) uses the same order and so never sees a freed instance.
  */
+#include <kunit/visibility.h>
 #include <linux/anon_inodes.h>
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -143,40 +144,51 @@ static struct myep *myep_alloc(void)
 	return ep;
 }
 
-int myep_create(unsigned int flags)
+/* A new instance and its file, with no fd yet. */
+struct file *myep_instance_file(unsigned int flags)
 {
 	struct file *file;
 	struct myep *ep;
+
+	if (flags & ~MYEPOLL_CLOEXEC)
+		return ERR_PTR(-EINVAL);
+	ep = myep_alloc();
+	if (!ep)
+		return ERR_PTR(-ENOMEM);
+	ep->user = myep_user_get();
+	if (!ep->user) {
+		kfree(ep);
+		return ERR_PTR(-ENOMEM);
+	}
+	file = anon_inode_getfile("[myepoll]", &myep_fops, ep,
+				  O_RDWR | (flags & O_CLOEXEC));
+	if (IS_ERR(file)) {
+		myep_user_put(ep->user);
+		kfree(ep);
+		return file;
+	}
+	ep->file = file;
+	return file;
+}
+EXPORT_SYMBOL_IF_KUNIT(myep_instance_file);
+
+/* MYEPOLL_IOC_CREATE, as epoll_create1(): the new instance's fd. */
+int myep_create(unsigned int flags)
+{
+	struct file *file;
 	int fd;
 
 	if (flags & ~MYEPOLL_CLOEXEC)
 		return -EINVAL;
-
-	ep = myep_alloc();
-	if (!ep)
-		return -ENOMEM;
-	ep->user = myep_user_get();
-	if (!ep->user) {
-		kfree(ep);
-		return -ENOMEM;
-	}
 	fd = get_unused_fd_flags(O_RDWR | (flags & O_CLOEXEC));
 	if (fd < 0)
-		goto out_free;
-	file = anon_inode_getfile("[myepoll]", &myep_fops, ep,
-				  O_RDWR | (flags & O_CLOEXEC));
+		return fd;
+	file = myep_instance_file(flags);
 	if (IS_ERR(file)) {
 		put_unused_fd(fd);
-		fd = PTR_ERR(file);
-		goto out_free;
+		return PTR_ERR(file);
 	}
-	ep->file = file;
 	fd_install(fd, file);
-	return fd;
-
-out_free:
-	myep_user_put(ep->user);
-	kfree(ep);
 	return fd;
 }
 

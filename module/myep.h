@@ -93,6 +93,7 @@ extern struct mutex myep_mutex;
 
 /* instance.c */
 extern const struct file_operations myep_fops;
+struct file *myep_instance_file(unsigned int flags);
 int myep_create(unsigned int flags);
 bool myep_is_instance(const struct file *file);
 bool myep_events_available(struct myep *ep);
@@ -102,9 +103,17 @@ __poll_t myep_item_poll(struct myep_item *item, poll_table *pt, int depth);
 
 /* ctl.c */
 int myep_ioctl_ctl(struct myep *ep, const void __user *uarg);
+int myep_ctl_file(struct myep *ep, int op, struct file *tfile, int fd,
+		  struct epoll_event *event);
 void myep_remove(struct myep *ep, struct myep_item *item);
 int myep_item_cache_init(void);
 void myep_item_cache_exit(void);
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/* Internals that only the KUnit suites (module/tests/) call. */
+struct myep_item *myep_find(struct myep *ep, struct file *file, int fd);
+int myep_harvest(struct myep *ep, struct epoll_event *events, int maxevents);
+#endif
 
 /* wake.c */
 int myep_register_pollwait(struct myep_item *item, __poll_t *revents);

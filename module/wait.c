@@ -15,6 +15,7 @@
  * set, so that a signal that interrupts the wait is delivered under the
  * temporary mask and the old one is restored on the way out.
  */
+#include <kunit/visibility.h>
 #include <linux/hrtimer.h>
 #include <linux/ktime.h>
 #include <linux/poll.h>
@@ -26,21 +27,22 @@
 #include "myep.h"
 
 /*
- * Re-poll each ready item and copy its events out.  Level-triggered items
- * go back to the tail of the ready list, one-shot items are disarmed,
- * edge-triggered ones wait for their next callback.  Items not reached stay
- * at the head, so successive waits go round-robin.
+ * Re-poll each ready item and copy its events out, to user space (@uevents)
+ * or, for in-kernel tests, to @kevents.  Level-triggered items go back to
+ * the tail of the ready list, one-shot items are disarmed, edge-triggered
+ * ones wait for their next callback.  Items not reached stay at the head,
+ * so successive waits go round-robin.  Inlined into both callers, so the
+ * user path carries no test branch.
  */
-static int myep_send_events(struct myep *ep,
-			    struct epoll_event __user *events, int maxevents)
+static __always_inline int myep_transfer(struct myep *ep,
+					 struct epoll_event __user *uevents,
+					 struct epoll_event *kevents,
+					 int maxevents)
 {
 	struct myep_item *item, *tmp;
 	LIST_HEAD(txlist);
 	poll_table pt;
 	int res = 0;
-
-	if (fatal_signal_pending(current))
-		return -EINTR;
 
 	init_poll_funcptr(&pt, NULL);
 	mutex_lock(&ep->mtx);
@@ -55,12 +57,18 @@ static int myep_send_events(struct myep *ep,
 		if (!revents)
 			continue;
 
-		events = epoll_put_uevent(revents, item->event.data, events);
-		if (!events) {
-			list_add(&item->rdllink, &txlist);
-			if (!res)
-				res = -EFAULT;
-			break;
+		if (kevents) {
+			kevents[res].events = revents;
+			kevents[res].data = item->event.data;
+		} else {
+			uevents = epoll_put_uevent(revents, item->event.data,
+						   uevents);
+			if (!uevents) {
+				list_add(&item->rdllink, &txlist);
+				if (!res)
+					res = -EFAULT;
+				break;
+			}
 		}
 		res++;
 		if (item->event.events & EPOLLONESHOT)
@@ -72,6 +80,23 @@ static int myep_send_events(struct myep *ep,
 	mutex_unlock(&ep->mtx);
 	return res;
 }
+
+static int myep_send_events(struct myep *ep,
+			    struct epoll_event __user *events, int maxevents)
+{
+	if (fatal_signal_pending(current))
+		return -EINTR;
+	return myep_transfer(ep, events, NULL, maxevents);
+}
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/* One non-blocking transfer into a kernel buffer, for the KUnit suites. */
+int myep_harvest(struct myep *ep, struct epoll_event *events, int maxevents)
+{
+	return myep_transfer(ep, NULL, events, maxevents);
+}
+EXPORT_SYMBOL_IF_KUNIT(myep_harvest);
+#endif
 
 /* Like select_estimate_accuracy(), which is not exported. */
 static u64 myep_timer_slack(s64 timeout_ns)
