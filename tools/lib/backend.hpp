@@ -14,7 +14,8 @@
 
 #include "unique_fd.hpp"
 
-namespace myepoll {
+namespace myepoll
+{
 
 // Layout-identical to struct epoll_event (packed on x86-64).  This header
 // includes neither <sys/epoll.h> nor <linux/myepoll.h>; EPOLL* constants
@@ -29,8 +30,9 @@ enum class BackendKind { Native, MyEpoll };
 
 constexpr int64_t kInfinite = -1; // timeout_ns that waits without limit
 
-class Backend {
-public:
+class Backend
+{
+  public:
     virtual ~Backend() = default;
     [[nodiscard]] virtual BackendKind kind() const noexcept = 0;
     [[nodiscard]] virtual std::string_view name() const noexcept = 0;
@@ -50,8 +52,9 @@ public:
 Backend &backend(BackendKind kind);
 
 // One instance: owns its fd; the calls throw nothing and return -errno.
-class Instance {
-public:
+class Instance
+{
+  public:
     explicit Instance(Backend &backend, int flags = 0);
     [[nodiscard]] int fd() const noexcept { return fd_.get(); }
     [[nodiscard]] Backend &backend() const noexcept { return *backend_; }
@@ -64,7 +67,7 @@ public:
         return backend_->wait(fd_.get(), events, maxevents, timeout_ns, sigmask);
     }
 
-private:
+  private:
     int ctl(int op, int fd, uint32_t events, uint64_t data);
 
     Backend *backend_;

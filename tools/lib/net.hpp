@@ -7,7 +7,8 @@
 
 #include "unique_fd.hpp"
 
-namespace myepoll {
+namespace myepoll
+{
 
 struct Listener {
     UniqueFd fd;

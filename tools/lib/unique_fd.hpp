@@ -5,10 +5,12 @@
 
 #include <utility>
 
-namespace myepoll {
+namespace myepoll
+{
 
-class UniqueFd {
-public:
+class UniqueFd
+{
+  public:
     UniqueFd() noexcept = default;
     explicit UniqueFd(int fd) noexcept : fd_(fd) {}
     UniqueFd(const UniqueFd &) = delete;
@@ -31,7 +33,7 @@ public:
         fd_ = fd;
     }
 
-private:
+  private:
     int fd_ = -1;
 };
 

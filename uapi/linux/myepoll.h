@@ -7,9 +7,10 @@
  * <linux/ioctl.h> and <linux/eventpoll.h>: event bits (EPOLLIN, ...), ctl
  * ops (EPOLL_CTL_*) and struct epoll_event are native epoll's own.
  *
- * Because <linux/eventpoll.h> and glibc's <sys/epoll.h> both define
- * struct epoll_event, a C/C++ translation unit includes one or the other,
- * never both.  The layouts are identical (packed on x86-64).
+ * <linux/eventpoll.h> pulls in <linux/fcntl.h>: with glibc, a translation
+ * unit that includes this header includes neither <sys/epoll.h> (struct
+ * epoll_event twice) nor <fcntl.h> (struct flock twice).  The event layouts
+ * are identical (packed on x86-64).
  *
  *   dev = open("/dev/myepoll", O_RDWR);
  *   epfd = ioctl(dev, MYEPOLL_IOC_CREATE, flags);	// epoll_create1(flags)
