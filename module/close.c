@@ -13,7 +13,10 @@
  * ends share an inode, and all anon-inode files share one.
  *
  * No reference to the watched file is held.  The mark pins the inode, and
- * with it the socket's wait queue, until the last item on it goes.
+ * with it the socket's wait queue, until the last item on it goes.  Two
+ * kinds of files are tracked otherwise (myep_track_close()): instances,
+ * through the watched instance's refs list, and files that send no close
+ * event (FMODE_NONOTIFY), which are pinned by a reference.
  *
  * Locking and contexts (all process context):
  *  - myep_marks_mutex protects mark->items and item->mark, and serialises
@@ -27,6 +30,7 @@
  *  - A mark is freed by fsnotify after an SRCU grace period (free_mark),
  *    so the mark being iterated by fsnotify outlives its destruction here.
  */
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/fsnotify_backend.h>
 #include <linux/mutex.h>
@@ -70,7 +74,7 @@ static struct myep_mark *myep_mark_create(struct inode *inode)
 }
 
 /* Attach @item to the mark of its file's inode, creating the mark. */
-int myep_track_close(struct myep_item *item)
+static int myep_mark_attach(struct myep_item *item)
 {
 	struct inode *inode = file_inode(item->file);
 	struct fsnotify_mark *fsn;
@@ -98,7 +102,7 @@ out:
 }
 
 /* Detach @item; the last item of an inode destroys the mark. */
-void myep_untrack_close(struct myep_item *item)
+static void myep_mark_detach(struct myep_item *item)
 {
 	struct myep_mark *mark = item->mark;
 
@@ -110,6 +114,61 @@ void myep_untrack_close(struct myep_item *item)
 		fsnotify_put_mark(&mark->fsn);
 	}
 	mutex_unlock(&myep_marks_mutex);
+}
+
+/*
+ * Start tracking the end of @item's file, one of three ways:
+ *  - an instance: on its watched instance's refs list, emptied by that
+ *    instance's release (myep_remove_watchers()); myep_mutex held;
+ *  - a file that sends no fsnotify event (FMODE_NONOTIFY: pty masters,
+ *    fanotify's own files): pinned by a reference until DEL or the
+ *    instance's release, since nothing would tell us of its last close;
+ *  - any other file: its inode's mark.
+ */
+int myep_track_close(struct myep_item *item)
+{
+	struct file *file = item->file;
+
+	if (myep_is_instance(file)) {
+		struct myep *watched = file->private_data;
+
+		lockdep_assert_held(&myep_mutex);
+		hlist_add_head(&item->ref_link, &watched->refs);
+		return 0;
+	}
+	if (file->f_mode & FMODE_NONOTIFY) {
+		item->pinned = true;
+		get_file(file);
+		return 0;
+	}
+	return myep_mark_attach(item);
+}
+
+/* Called after the item's wait entries are gone. */
+void myep_untrack_close(struct myep_item *item)
+{
+	if (myep_is_instance(item->file)) {
+		lockdep_assert_held(&myep_mutex);
+		hlist_del(&item->ref_link);
+	} else if (item->pinned) {
+		fput(item->file);
+	} else {
+		myep_mark_detach(item);
+	}
+}
+
+/* @ep is being released: remove the items of the instances watching it. */
+void myep_remove_watchers(struct myep *ep)
+{
+	struct myep_item *item;
+
+	lockdep_assert_held(&myep_mutex);
+	while (!hlist_empty(&ep->refs)) {
+		item = hlist_entry(ep->refs.first, struct myep_item, ref_link);
+		mutex_lock(&item->ep->mtx);
+		myep_remove(item->ep, item);
+		mutex_unlock(&item->ep->mtx);
+	}
 }
 
 static struct myep_item *myep_first_item_of(struct myep_mark *mark,

@@ -4,10 +4,11 @@
  * by (file, fd)) and ADD / MOD / DEL, with native epoll_ctl()'s checks in
  * native's order.
  *
- * Everything here runs in process context with ep->mtx held.  ADD of a
- * target that is itself an instance first takes myep_mutex (before ep->mtx)
- * and walks the graph of nested instances to refuse loops and excessive
- * depth with ELOOP.  Readiness found at ADD or MOD time is queued under
+ * Everything here runs in process context with ep->mtx held.  ADD and DEL
+ * of a target that is itself an instance first take myep_mutex (before
+ * ep->mtx): ADD walks the graph of nested instances, down from the target
+ * and up from ep through ep->refs, to refuse loops and chains deeper than
+ * native's with ELOOP.  Readiness found at ADD or MOD time is queued under
  * ep->lock; a nested waiter is woken after ep->lock is dropped.
  */
 #include <kunit/visibility.h>
@@ -89,30 +90,71 @@ static void myep_rbtree_insert(struct myep *ep, struct myep_item *new)
 }
 
 /*
- * Would watching instance @to from @ep close a loop, or nest deeper than
- * native allows?  Walks down from @to; myep_mutex keeps the graph still.
+ * How deep the instances below @ep go (0: it watches no instance), or more
+ * than MYEP_MAX_NESTS when that is too deep or @inserting_into is reached,
+ * which would close a loop.  Memoised per loop-check generation; the graph
+ * is kept still by myep_mutex.  As ep_loop_check_proc() in 6.1.
  */
-static bool myep_loop_found(struct myep *ep, struct myep *to, int depth)
+static int myep_depth_below(struct myep *ep, struct myep *inserting_into,
+			    int depth)
 {
 	struct rb_node *rbp;
-	bool found = false;
+	int result = 0;
 
-	to->gen = myep_loop_gen;
-	mutex_lock_nested(&to->mtx, depth + 1);
-	for (rbp = rb_first_cached(&to->rbr); rbp && !found; rbp = rb_next(rbp)) {
+	if (ep->gen == myep_loop_gen)
+		return ep->loop_check_depth;
+	mutex_lock_nested(&ep->mtx, depth + 1);
+	ep->gen = myep_loop_gen;
+	for (rbp = rb_first_cached(&ep->rbr); rbp; rbp = rb_next(rbp)) {
 		struct myep_item *item = rb_entry(rbp, struct myep_item, rbn);
 		struct myep *next;
 
 		if (!myep_is_instance(item->file))
 			continue;
 		next = item->file->private_data;
-		if (next->gen == myep_loop_gen)
-			continue;
-		found = next == ep || depth > MYEP_MAX_NESTS ||
-			myep_loop_found(ep, next, depth + 1);
+		if (next == inserting_into || depth > MYEP_MAX_NESTS)
+			result = MYEP_MAX_NESTS + 1;
+		else
+			result = max(result, myep_depth_below(next, inserting_into,
+							      depth + 1) + 1);
+		if (result > MYEP_MAX_NESTS)
+			break;
 	}
-	mutex_unlock(&to->mtx);
-	return found;
+	ep->loop_check_depth = result;
+	mutex_unlock(&ep->mtx);
+	return result;
+}
+
+/* How many instances watch @ep from above, at most: walks ep->refs. */
+static int myep_depth_above(struct myep *ep)
+{
+	struct myep_item *item;
+	int result = 0;
+
+	lockdep_assert_held(&myep_mutex);
+	if (ep->gen == myep_loop_gen)
+		return ep->loop_check_depth;
+	hlist_for_each_entry(item, &ep->refs, ref_link)
+		result = max(result, myep_depth_above(item->ep) + 1);
+	ep->gen = myep_loop_gen;
+	ep->loop_check_depth = result;
+	return result;
+}
+
+/*
+ * Would watching instance @to from @ep close a loop, or make a chain deeper
+ * than native allows (counting the instances above @ep too)?
+ */
+static bool myep_loop_found(struct myep *ep, struct myep *to)
+{
+	int below;
+
+	myep_loop_gen++;
+	below = myep_depth_below(to, ep, 0);
+	if (below > MYEP_MAX_NESTS)
+		return true;
+	myep_loop_gen++;
+	return below + 1 + myep_depth_above(ep) > MYEP_MAX_NESTS;
 }
 
 /* Called with ep->mtx held; the item's wait entries and mark go first. */
@@ -211,13 +253,12 @@ static bool myep_exclusive_invalid(int op, const struct epoll_event *event,
 
 /*
  * ADD of an instance: lock myep_mutex first (outside ep->mtx) and check
- * for loops.  On success returns with both mutexes held.
+ * for loops and depth.  On success returns with both mutexes held.
  */
 static int myep_lock_for_nested_add(struct myep *ep, struct file *tfile)
 {
 	mutex_lock(&myep_mutex);
-	myep_loop_gen++;
-	if (myep_loop_found(ep, tfile->private_data, 0)) {
+	if (myep_loop_found(ep, tfile->private_data)) {
 		mutex_unlock(&myep_mutex);
 		return -ELOOP;
 	}
@@ -232,8 +273,8 @@ static int myep_lock_for_nested_add(struct myep *ep, struct file *tfile)
 int myep_ctl_file(struct myep *ep, int op, struct file *tfile, int fd,
 		  struct epoll_event *event)
 {
-	bool nested_add;
 	struct myep_item *item;
+	bool nested;
 	int err;
 
 	if (!file_can_poll(tfile))
@@ -244,12 +285,15 @@ int myep_ctl_file(struct myep *ep, int op, struct file *tfile, int fd,
 	if (tfile == ep->file || myep_exclusive_invalid(op, event, tfile))
 		return -EINVAL;
 
-	nested_add = op == EPOLL_CTL_ADD && myep_is_instance(tfile);
-	if (nested_add) {
+	/* ADD and DEL of an instance change the graph: myep_mutex first. */
+	nested = op != EPOLL_CTL_MOD && myep_is_instance(tfile);
+	if (nested && op == EPOLL_CTL_ADD) {
 		err = myep_lock_for_nested_add(ep, tfile);
 		if (err)
 			return err;
 	} else {
+		if (nested)
+			mutex_lock(&myep_mutex);
 		mutex_lock(&ep->mtx);
 	}
 
@@ -280,7 +324,7 @@ int myep_ctl_file(struct myep *ep, int op, struct file *tfile, int fd,
 	}
 
 	mutex_unlock(&ep->mtx);
-	if (nested_add)
+	if (nested)
 		mutex_unlock(&myep_mutex);
 	return err;
 }

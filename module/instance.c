@@ -103,23 +103,22 @@ static __poll_t myep_scan_readiness(struct file *file, poll_table *wait,
 }
 
 /*
- * The watched file's current events, masked by the registration.  A file
- * already on its way out (last reference dropped) reports nothing: its
- * item is about to be removed by close tracking.
+ * The watched file's current events, masked by the registration.  Called
+ * with ep->mtx held, which is enough to keep the file usable without a
+ * reference: its release waits for ep->mtx to remove the item first (see
+ * close.c).  Taking a reference here would hand the last fput(), and with
+ * it the real close, to a waiter that may go back to sleep.
  */
 __poll_t myep_item_poll(struct myep_item *item, poll_table *pt, int depth)
 {
 	struct file *file = item->file;
 	__poll_t res;
 
-	if (!get_file_rcu(file))
-		return 0;
 	pt->_key = item->event.events;
 	if (myep_is_instance(file))
 		res = myep_scan_readiness(file, pt, depth);
 	else
 		res = vfs_poll(file, pt);
-	fput(file);
 	return res & item->event.events;
 }
 
@@ -139,6 +138,7 @@ static struct myep *myep_alloc(void)
 	init_waitqueue_head(&ep->wq);
 	init_waitqueue_head(&ep->poll_wait);
 	INIT_LIST_HEAD(&ep->rdllist);
+	INIT_HLIST_HEAD(&ep->refs);
 	ep->rbr = RB_ROOT_CACHED;
 	ep->ovflist = MYEP_UNACTIVE_PTR;
 	return ep;
@@ -197,11 +197,9 @@ static int myep_release(struct inode *inode, struct file *file)
 	struct myep *ep = file->private_data;
 	struct rb_node *rbp;
 
-	/*
-	 * Instances that watched this one have already dropped their items:
-	 * close tracking ran first in __fput().  What remains is our own tree.
-	 */
+	/* First the items of instances watching this one, then our own. */
 	mutex_lock(&myep_mutex);
+	myep_remove_watchers(ep);
 	mutex_lock(&ep->mtx);
 	while ((rbp = rb_first_cached(&ep->rbr)) != NULL) {
 		myep_remove(ep, rb_entry(rbp, struct myep_item, rbn));

@@ -9,9 +9,9 @@
  *
  * Locking, outermost first:
  *
- *   myep_mutex		global; instance release, close tracking and ADD of
- *			an instance target (loop check).  Keeps every
- *			instance reached through an item alive.
+ *   myep_mutex		global; instance release, close tracking, ADD and
+ *			DEL of an instance target (loop check, ep->refs).
+ *			Keeps every instance reached through an item alive.
  *   myep->mtx		per instance; the tree, item fields, the transfer.
  *			Nested instances are locked with subclass = depth.
  *   myep_marks_mutex	global; attaching and detaching items to the
@@ -66,12 +66,18 @@ struct myep_item {
 	struct rb_node rbn;		/* in myep->rbr, under myep->mtx */
 	struct list_head rdllink;	/* in rdllist or a txlist, myep->lock */
 	struct myep_item *next;		/* ovflist chain, myep->lock */
-	struct file *file;		/* not a reference: see close.c */
+	struct file *file;		/* a reference only if pinned */
 	int fd;
+	bool pinned;			/* file sends no close event: see close.c */
 	struct myep_pwq *pwqlist;	/* under myep->mtx */
 	struct myep *ep;
-	struct myep_mark *mark;		/* close tracking, myep_marks_mutex */
-	struct hlist_node mark_link;
+	union {				/* close tracking, see close.c */
+		struct {		/* a plain file: its inode's mark */
+			struct myep_mark *mark;
+			struct hlist_node mark_link;
+		};
+		struct hlist_node ref_link; /* an instance: its refs list */
+	};
 	struct epoll_event event;	/* events written under myep->mtx */
 };
 
@@ -85,8 +91,10 @@ struct myep {
 	struct rb_root_cached rbr;
 	struct file *file;
 	struct myep_user *user;		/* charged for every item */
+	struct hlist_head refs;		/* items watching us, myep_mutex */
 	u8 nests;			/* lockdep subclass of poll_wait.lock */
 	u64 gen;			/* loop-check generation, myep_mutex */
+	int loop_check_depth;		/* valid while gen is current */
 };
 
 extern struct mutex myep_mutex;
@@ -139,5 +147,6 @@ int myep_close_tracking_init(void);
 void myep_close_tracking_exit(void);
 int myep_track_close(struct myep_item *item);
 void myep_untrack_close(struct myep_item *item);
+void myep_remove_watchers(struct myep *ep);
 
 #endif /* _MYEP_H */
