@@ -160,14 +160,15 @@ void myep_untrack_close(struct myep_item *item)
 /* @ep is being released: remove the items of the instances watching it. */
 void myep_remove_watchers(struct myep *ep)
 {
-	struct myep_item *item;
-
 	lockdep_assert_held(&myep_mutex);
 	while (!hlist_empty(&ep->refs)) {
-		item = hlist_entry(ep->refs.first, struct myep_item, ref_link);
-		mutex_lock(&item->ep->mtx);
-		myep_remove(item->ep, item);
-		mutex_unlock(&item->ep->mtx);
+		struct myep_item *item = hlist_entry(ep->refs.first,
+						     struct myep_item, ref_link);
+		struct myep *watcher = item->ep;
+
+		mutex_lock(&watcher->mtx);
+		myep_remove(watcher, item);
+		mutex_unlock(&watcher->mtx);
 	}
 }
 
