@@ -1,8 +1,16 @@
 # myepoll top-level Makefile.
 #
 #   make            module + user-space programs
-#   make check      install what is missing, build, boot the test VM, run the suites
+#   make check      install what is missing, build, run the suites in the test VM on
+#                   the stock kernel, then on the debug kernel (scripts/check.sh)
 #   make demo       boot the VM and run the Reactor demo on native epoll and on myepoll
+#   make shim       build/libmyepoll-shim.so, the LD_PRELOAD shim (tools/shim), and
+#                   build/dyn/shim_check, its checks
+#   make selftest   the shim + the kernel's epoll_wakeup_test.c, built from Debian's
+#                   linux-source-6.1 (KSRC), dynamically linked, in build/dyn/
+#   make kunit-modules  myepoll.ko + myepoll_kunit.ko (module/tests/) for the debug
+#                   kernel (scripts/build-debug-kernel.sh), in build/debug-modules/
+#   make kunit      boot the debug kernel and run the KUnit suites (suite "kunit")
 #   make clean
 #
 # KDIR defaults to Debian's 6.1 headers (not the running kernel).
@@ -27,9 +35,32 @@ TEST_OBJS := $(TEST_SRCS:%.cpp=$(BUILD)/%.o)
 DEMO_SRCS := $(wildcard tools/demo/*.cpp)
 DEMO_OBJS := $(DEMO_SRCS:%.cpp=$(BUILD)/%.o)
 
-PROGRAMS  := $(BUILD)/differential $(BUILD)/demo
+# The reliability gauntlet (races, faults, fuzz, lifetime, leaks; docs/reliability.md).
+GAUNTLET_SRCS := $(wildcard userspace-tests/gauntlet/*.cpp)
+GAUNTLET_OBJS := $(GAUNTLET_SRCS:%.cpp=$(BUILD)/%.o)
 
-.PHONY: all deps module userspace check demo clean format
+PROGRAMS  := $(BUILD)/differential $(BUILD)/demo $(BUILD)/gauntlet
+
+# The LD_PRELOAD shim: position-independent objects of its own (build/pic/),
+# libstdc++/libgcc linked in and hidden, so that the VM needs only glibc.
+SHIM_SRCS := $(wildcard tools/shim/*.cpp)
+SHIM_OBJS := $(SHIM_SRCS:%.cpp=$(BUILD)/pic/%.o)
+SHIM      := $(BUILD)/libmyepoll-shim.so
+# Its checks, run under the shim in the VM (dynamically linked, like any
+# program LD_PRELOAD applies to).
+SHIM_CHECK_SRCS := $(wildcard tools/shim/check/*.cpp)
+SHIM_CHECK_OBJS := $(SHIM_CHECK_SRCS:%.cpp=$(BUILD)/%.o)
+SHIM_CHECK      := $(BUILD)/dyn/shim_check
+
+# The kernel's epoll selftest, compiled at test time from Debian's
+# linux-source-6.1: the unpacked tree if there is one, else the three files it
+# needs extracted from the package's tarball into build/.
+EPOLL_TEST_REL := tools/testing/selftests/filesystems/epoll/epoll_wakeup_test.c
+KSRC_TAR ?= /usr/src/linux-source-6.1.tar.xz
+KSRC     ?= $(if $(wildcard /usr/src/linux-source-6.1/$(EPOLL_TEST_REL)),/usr/src/linux-source-6.1,$(BUILD)/linux-source-6.1)
+SELFTEST := $(BUILD)/dyn/epoll_wakeup_test
+
+.PHONY: all deps module userspace shim selftest check demo clean format kunit-modules kunit
 all: module userspace
 
 deps:
@@ -38,7 +69,7 @@ deps:
 module:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
 
-userspace: $(PROGRAMS)
+userspace: $(PROGRAMS) $(SHIM) $(SHIM_CHECK)
 
 $(BUILD)/%.o: %.cpp
 	@mkdir -p $(dir $@)
@@ -54,19 +85,86 @@ $(BUILD)/differential: $(TEST_OBJS) $(LIB)
 $(BUILD)/demo: $(DEMO_OBJS) $(LIB)
 	$(CXX) $(CXXFLAGS) -o $@ $^ $(LDFLAGS)
 
+$(BUILD)/gauntlet: $(GAUNTLET_OBJS) $(LIB)
+	$(CXX) $(CXXFLAGS) -o $@ $^ $(LDFLAGS)
+
+shim: $(SHIM) $(SHIM_CHECK)
+
+$(BUILD)/pic/%.o: %.cpp
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) -fPIC -fvisibility=hidden -MMD -MP -c -o $@ $<
+
+$(SHIM): $(SHIM_OBJS)
+	$(CXX) $(CXXFLAGS) -shared -fPIC -o $@ $^ -static-libstdc++ -static-libgcc \
+		-Wl,--exclude-libs,ALL -Wl,-z,defs -ldl
+
+$(SHIM_CHECK): $(SHIM_CHECK_OBJS)
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) -o $@ $^ -static-libstdc++ -static-libgcc -pthread -ldl
+
+selftest: $(SHIM) $(SHIM_CHECK) $(SELFTEST)
+
+$(BUILD)/linux-source-6.1/$(EPOLL_TEST_REL):
+	@test -f $(KSRC_TAR) || { echo "$(KSRC_TAR) missing: run scripts/install-deps.sh (linux-source-6.1)"; exit 1; }
+	@mkdir -p $(BUILD)
+	tar -xJf $(KSRC_TAR) -C $(BUILD) linux-source-6.1/$(EPOLL_TEST_REL) \
+		linux-source-6.1/tools/testing/selftests/kselftest_harness.h \
+		linux-source-6.1/tools/testing/selftests/kselftest.h
+	touch $@
+
+# Dynamically linked: LD_PRELOAD needs the dynamic loader.  The test's source
+# is compiled as is; kselftest_select.h adds case selection and a time-limit
+# knob to its harness (environment variables, off by default).
+SELFTEST_SELECT := tools/shim/selftest/kselftest_select.h
+$(SELFTEST): $(KSRC)/$(EPOLL_TEST_REL) $(SELFTEST_SELECT)
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g -I$(KSRC)/tools/testing/selftests -include $(CURDIR)/$(SELFTEST_SELECT) \
+		-pthread -o $@ $<
+
+# KUnit suites (module/tests/) need CONFIG_KUNIT: the debug kernel that
+# scripts/build-debug-kernel.sh builds once and caches (the last line it prints
+# is the bzImage; the env file next to it gives KDIR and APPEND).  Kbuild 6.1
+# has no output directory for external modules, so the sources are copied to
+# build/debug-modules/ and both modules are built there in one Kbuild run; the
+# stock build in module/ is left alone.  Another debug kernel (a new cache key)
+# starts from scratch.
+DEBUG_MODULES := $(BUILD)/debug-modules
+DEBUG_ENV = bz=$$(bash scripts/build-debug-kernel.sh) || exit 1; \
+	. "$$(dirname "$$(echo "$$bz" | tail -n1)")/env"
+
+kunit-modules:
+	@$(DEBUG_ENV); \
+	if [ "$$(cat $(DEBUG_MODULES)/.kdir 2>/dev/null)" != "$$KDIR" ]; then \
+		rm -rf $(DEBUG_MODULES) && mkdir -p $(DEBUG_MODULES) && \
+		echo "$$KDIR" >$(DEBUG_MODULES)/.kdir || exit 1; \
+	fi; \
+	rsync -a --delete --prune-empty-dirs --exclude='*.mod.c' --include=/Kbuild \
+		--include='/uapi/***' --include=/module/ --include=/module/tests/ \
+		--include='/module/**Kbuild' --include='/module/**.c' --include='/module/**.h' \
+		--exclude='*' ./ $(DEBUG_MODULES)/ && \
+	$(MAKE) -C "$$KDIR" M=$(CURDIR)/$(DEBUG_MODULES) W=1 modules
+
+kunit: kunit-modules
+	@$(DEBUG_ENV); \
+	bash scripts/vm-run.sh --kernel "$$BZIMAGE" --append "$$APPEND" \
+		--module $(DEBUG_MODULES)/module/myepoll.ko \
+		--kmod-file $(DEBUG_MODULES)/module/tests/myepoll_kunit.ko --suites kunit
+
 check: deps
-	$(MAKE) all
-	bash scripts/vm-run.sh --kernel $(KERNEL) --suites "differential"
+	$(MAKE) all selftest
+	KERNEL=$(KERNEL) bash scripts/check.sh
 
 demo: deps
 	$(MAKE) all
 	bash scripts/vm-run.sh --kernel $(KERNEL) --suites "demo"
 
 format:
-	clang-format -i $(LIB_SRCS) $(wildcard tools/*/*.hpp tools/*/*.cpp userspace-tests/*.cpp userspace-tests/*.hpp)
+	clang-format -i $(LIB_SRCS) $(wildcard tools/*/*.hpp tools/*/*.cpp userspace-tests/*.cpp userspace-tests/*.hpp \
+		userspace-tests/gauntlet/*.cpp userspace-tests/gauntlet/*.hpp)
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	rm -rf $(BUILD)
 
--include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(DEMO_OBJS:.o=.d)
+-include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(DEMO_OBJS:.o=.d) $(SHIM_OBJS:.o=.d) $(SHIM_CHECK_OBJS:.o=.d) \
+	$(GAUNTLET_OBJS:.o=.d)

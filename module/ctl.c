@@ -233,6 +233,19 @@ static int myep_modify(struct myep *ep, struct myep_item *item,
 	return 0;
 }
 
+/*
+ * A native epoll instance: myepoll cannot see loops through one (native's
+ * graph is not reachable from a module), and a myepoll instance inside a
+ * native one inside a myepoll one would take both kinds of mutex in both
+ * orders.  So myepoll does not watch native instances; native ones may
+ * watch myepoll instances.
+ */
+static bool myep_is_native_epoll(const struct file *file)
+{
+	return !myep_is_instance(file) &&
+	       !strcmp(file->f_path.dentry->d_name.name, "[eventpoll]");
+}
+
 static bool myep_op_has_event(int op)
 {
 	return op != EPOLL_CTL_DEL;
@@ -282,7 +295,8 @@ int myep_ctl_file(struct myep *ep, int op, struct file *tfile, int fd,
 	if (myep_op_has_event(op) && (event->events & EPOLLWAKEUP) &&
 	    !capable(CAP_BLOCK_SUSPEND))
 		event->events &= ~EPOLLWAKEUP;
-	if (tfile == ep->file || myep_exclusive_invalid(op, event, tfile))
+	if (tfile == ep->file || myep_exclusive_invalid(op, event, tfile) ||
+	    (op == EPOLL_CTL_ADD && myep_is_native_epoll(tfile)))
 		return -EINVAL;
 
 	/* ADD and DEL of an instance change the graph: myep_mutex first. */

@@ -6,8 +6,18 @@
 #   /bin/<prog>        every statically linked executable directly in build/,
 #                      plus the programs given as arguments (path, or name in
 #                      build/); debug info stripped
+#   /bin/<prog>        dynamically linked executables: every one in build/dyn/
+#                      and those given with --dyn (path, or name in build/dyn/)
+#   /lib/<name>.so     shared libraries for LD_PRELOAD: build/libmyepoll-shim.so
+#                      if built, and those given with --lib
+#   /lib64/ld-linux-x86-64.so.2, /lib/x86_64-linux-gnu/...
+#                      the dynamic loader and every library that `ldd` lists
+#                      for the --dyn programs and --lib libraries, at the same
+#                      paths as on the host (only when there are such files)
 #   /myepoll.ko        the module (--module, default module/myepoll.ko)
 #   /lib/modules-extra extra kernel modules (--kmod), loaded before myepoll.ko
+#   /lib/modules-test  kernel modules carried but not loaded (--kmod-file), for
+#                      a suite to insmod (e.g. the KUnit test module)
 #   /suites/*.sh       scripts/suites/*.sh and the *.sh of every --suite-dir
 #   /etc/myepoll/env   `export K='V'` lines from --env, seen by init and suites
 #   /init              scripts/vm-init.sh: mounts, loopback, ulimit -n, insmod,
@@ -16,7 +26,9 @@
 #                      (docs/testing.md), then makes QEMU exit.
 #
 # Usage: scripts/build-initramfs.sh [--out FILE] [--module KO | --no-module]
-#          [--kmod KO]... [--env KEY=VALUE]... [--suite-dir DIR]... [PROGRAM]...
+#          [--kmod KO]... [--kmod-file KO]... [--env KEY=VALUE]... [--suite-dir DIR]...
+#          [--dyn PROGRAM]... [--lib SO]... [PROGRAM]...
+# A PROGRAM must be static; --dyn PROGRAM must be dynamically linked.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -26,9 +38,12 @@ out=$BUILD/initramfs.cpio.gz
 module=$ROOT/module/myepoll.ko
 no_module=0
 kmods=()
+kmod_files=()
 envs=()
 suite_dirs=("$ROOT/scripts/suites")
 progs=()
+dyn_progs=()
+libs=()
 
 die() {
 	echo "build-initramfs: $*" >&2
@@ -46,8 +61,11 @@ while (($#)); do
 	--module) module=${2:?--module needs a file}; shift 2 ;;
 	--no-module) no_module=1; shift ;;
 	--kmod) kmods+=("${2:?--kmod needs a file}"); shift 2 ;;
+	--kmod-file) kmod_files+=("${2:?--kmod-file needs a file}"); shift 2 ;;
 	--env) envs+=("${2:?--env needs KEY=VALUE}"); shift 2 ;;
 	--suite-dir) suite_dirs+=("${2:?--suite-dir needs a directory}"); shift 2 ;;
+	--dyn) dyn_progs+=("${2:?--dyn needs a program}"); shift 2 ;;
+	--lib) libs+=("${2:?--lib needs a shared library}"); shift 2 ;;
 	-h | --help) usage 0 ;;
 	--) shift; progs+=("$@"); break ;;
 	-*) echo "build-initramfs: unknown option $1" >&2; usage 2 ;;
@@ -69,7 +87,7 @@ is_static "$BUSYBOX" || die "$BUSYBOX is not statically linked: install busybox-
 stage=$(mktemp -d "${TMPDIR:-/tmp}/myepoll-initramfs.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
 
-mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,run,root,suites,etc/myepoll,lib/modules-extra}
+mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,run,root,suites,etc/myepoll,lib/modules-extra,lib/modules-test}
 chmod 1777 "$stage/tmp"
 
 # busybox and its applets; `--list-full` gives the install path of each applet.
@@ -111,6 +129,72 @@ if [[ -d $BUILD ]]; then
 	done
 fi
 
+# Dynamically linked programs and preloadable libraries, with what they need.
+is_dynamic() { # is_dynamic FILE: a dynamically linked ELF executable
+	local desc
+	desc=$(file -b -L "$1" 2>/dev/null) || return 1
+	[[ $desc == ELF*executable* && $desc == *"dynamically linked"* ]]
+}
+is_shared_lib() { # is_shared_lib FILE: an ELF shared object that is not a program
+	local desc
+	desc=$(file -b -L "$1" 2>/dev/null) || return 1
+	[[ $desc == ELF*"shared object"* && $desc != *executable* ]]
+}
+runtime_libs=()
+add_runtime_libs() { # add_runtime_libs FILE: copy what `ldd FILE` lists, at the same paths
+	local line path out
+	out=$(ldd "$1" 2>&1) || die "ldd $1 failed: $out"
+	while read -r line; do
+		case $line in
+		*"not found"*) die "$1 needs a library that is not installed: $line" ;;
+		*"=> /"*) path=${line#*=> }; path=${path%% (*} ;;
+		/*) path=${line%% (*} ;;
+		*) continue ;; # linux-vdso.so.1, statically linked...
+		esac
+		case " ${runtime_libs[*]} " in *" $path "*) continue ;; esac
+		[[ -f $path ]] || die "$1: library $path (from ldd) not found"
+		mkdir -p "$stage$(dirname "$path")"
+		cp -L "$path" "$stage$path"
+		runtime_libs+=("$path")
+	done <<<"$out"
+}
+dyn_names=()
+add_dyn_prog() { # add_dyn_prog FILE
+	add_prog "$1"
+	dyn_names+=("$(basename "$1")")
+	add_runtime_libs "$1"
+}
+for p in "${dyn_progs[@]}"; do
+	[[ $p == */* ]] || p=$BUILD/dyn/$p
+	[[ -f $p ]] || die "program $p not found"
+	is_dynamic "$p" || die "$p is not a dynamically linked executable (--dyn)"
+	add_dyn_prog "$p"
+done
+if [[ -d $BUILD/dyn ]]; then
+	for p in "$BUILD"/dyn/*; do
+		[[ -f $p && -x $p ]] || continue
+		case " ${bin_names[*]} " in *" $(basename "$p") "*) continue ;; esac
+		is_dynamic "$p" && add_dyn_prog "$p"
+	done
+fi
+lib_names=()
+add_lib() { # add_lib FILE
+	local name
+	name=$(basename "$1")
+	strip --strip-debug -o "$stage/lib/$name" "$1" 2>/dev/null || cp "$1" "$stage/lib/$name"
+	lib_names+=("$name")
+	add_runtime_libs "$1"
+}
+for l in "${libs[@]}"; do
+	[[ -f $l ]] || die "library $l not found"
+	is_shared_lib "$l" || die "$l is not a shared library (--lib)"
+	add_lib "$l"
+done
+shim=$BUILD/libmyepoll-shim.so
+if [[ -f $shim ]]; then
+	case " ${lib_names[*]} " in *" $(basename "$shim") "*) ;; *) add_lib "$shim" ;; esac
+fi
+
 # Kernel modules.
 if ((no_module)); then
 	: >"$stage/etc/myepoll/no-module"
@@ -134,6 +218,12 @@ for k in "${kmods[@]}"; do
 	*.ko.gz) gzip -dc "$k" >"$stage/lib/modules-extra/$(printf %02d $i)-$(basename "$k" .gz)" ;;
 	*) die "$k: not a kernel module (.ko[.xz|.zst|.gz])" ;;
 	esac
+done
+
+for k in "${kmod_files[@]}"; do
+	[[ -f $k && $k == *.ko ]] || die "--kmod-file $k: not a .ko file"
+	strip --strip-debug -o "$stage/lib/modules-test/$(basename "$k")" "$k" 2>/dev/null ||
+		cp "$k" "$stage/lib/modules-test/$(basename "$k")"
 done
 
 # Suites.
@@ -170,4 +260,4 @@ mkdir -p "$(dirname "$out")"
 (cd "$stage" && find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) | gzip -6 >"$out.tmp"
 mv "$out.tmp" "$out"
 
-echo "build-initramfs: $out ($(($(stat -c %s "$out") / 1024)) KiB): bin: ${bin_names[*]:-none}; module: $module_desc${kmods[*]:+; kmods: ${kmods[*]}}; suites: ${suite_names[*]:-none}"
+echo "build-initramfs: $out ($(($(stat -c %s "$out") / 1024)) KiB): bin: ${bin_names[*]:-none}${dyn_names[*]:+ (dynamic: ${dyn_names[*]})}${lib_names[*]:+; lib: ${lib_names[*]}}${runtime_libs[*]:+; runtime: ${runtime_libs[*]}}; module: $module_desc${kmods[*]:+; kmods: ${kmods[*]}}${kmod_files[*]:+; not loaded: ${kmod_files[*]}}; suites: ${suite_names[*]:-none}"

@@ -11,8 +11,16 @@
 #   --kmod KO|NAME      extra kernel module to load first (e.g. veth for the
 #                       stock kernel); a NAME is looked up in /lib/modules/<ver>
 #                       of a /boot/vmlinuz-<ver> kernel.  Repeatable.
+#   --kmod-file KO      kernel module copied to /lib/modules-test/ in the VM but
+#                       not loaded (a suite loads it: the KUnit test module).
+#                       Repeatable.
 #   --bin PROG          extra static program for /bin (every static executable
 #                       in build/ is included anyway).  Repeatable.
+#   --dyn PROG          extra dynamically linked program for /bin, with the loader
+#                       and the libraries ldd lists (every executable in build/dyn/
+#                       is included anyway).  Repeatable.
+#   --lib SO            extra shared library for /lib, with what it needs
+#                       (build/libmyepoll-shim.so is included anyway).  Repeatable.
 #   --env KEY=VALUE     environment for the suites, e.g. DEMO_ARGS="...".  Repeatable.
 #   --suite-dir DIR     also take suites from DIR/*.sh.  Repeatable.
 #   --timeout SECONDS   kill the VM after this long, counted as a failure (default 900)
@@ -43,7 +51,10 @@ suites=
 module=$ROOT/module/myepoll.ko
 no_module=0
 kmods=()
+test_kmods=()
 bins=()
+dyns=()
+libs=()
 envs=()
 suite_dirs=()
 timeout=900
@@ -78,7 +89,10 @@ while (($#)); do
 	--module) need "$@"; module=$2; shift 2 ;;
 	--no-module) no_module=1; shift ;;
 	--kmod) need "$@"; kmods+=("$2"); shift 2 ;;
+	--kmod-file) need "$@"; test_kmods+=("$2"); shift 2 ;;
 	--bin) need "$@"; bins+=("$2"); shift 2 ;;
+	--dyn) need "$@"; dyns+=("$2"); shift 2 ;;
+	--lib) need "$@"; libs+=("$2"); shift 2 ;;
 	--env) need "$@"; envs+=("$2"); shift 2 ;;
 	--suite-dir) need "$@"; suite_dirs+=("$2"); shift 2 ;;
 	--timeout) need "$@"; timeout=$2; shift 2 ;;
@@ -174,8 +188,11 @@ initramfs=$work/initramfs.cpio.gz
 ibuild=(bash "$ROOT/scripts/build-initramfs.sh" --out "$initramfs")
 if ((no_module)); then ibuild+=(--no-module); else ibuild+=(--module "$module"); fi
 for k in "${kmod_files[@]}"; do ibuild+=(--kmod "$k"); done
+for k in "${test_kmods[@]}"; do ibuild+=(--kmod-file "$k"); done
 for e in "${envs[@]}"; do ibuild+=(--env "$e"); done
 for d in "${suite_dirs[@]}"; do ibuild+=(--suite-dir "$d"); done
+for p in "${dyns[@]}"; do ibuild+=(--dyn "$p"); done
+for l in "${libs[@]}"; do ibuild+=(--lib "$l"); done
 ibuild+=("${bins[@]}")
 "${ibuild[@]}" | sed 's/^/vm-run: /' || fail "building the initramfs failed"
 [[ -f $initramfs ]] || fail "building the initramfs failed"
