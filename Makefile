@@ -156,7 +156,8 @@ check: deps
 
 demo: deps
 	$(MAKE) all
-	bash scripts/vm-run.sh --kernel $(KERNEL) --suites "demo"
+	@bash scripts/vm-run.sh --kernel $(KERNEL) --suites "demo" --log $(BUILD)/demo-console.log; \
+	status=$$?; echo; sed -n '/^backend /,/^[[:space:]]*$$/p' $(BUILD)/demo-console.log; exit $$status
 
 format:
 	clang-format -i $(LIB_SRCS) $(wildcard tools/*/*.hpp tools/*/*.cpp userspace-tests/*.cpp userspace-tests/*.hpp \

@@ -46,6 +46,11 @@ enum class Defect {
     NonblockingInstance, // instances are created with O_NONBLOCK set
     NoRdhup,             // EPOLLRDHUP never reported
     StickyReady,         // an empty wait repeats the previous non-empty result (no re-poll)
+    IgnoreEt,            // EPOLLET is dropped: edge-triggered items behave level-triggered
+    IgnoreOneshot,       // EPOLLONESHOT is dropped: one-shot items are never disarmed
+    IgnoreExclusive,     // EPOLLEXCLUSIVE is dropped (no EINVAL checks, every waiter wakes)
+    MillisecondTimeout,  // finite timeouts are truncated to whole milliseconds
+    HoldsFileReference,  // ADD keeps a reference to the file: close without DEL leaves it
 };
 
 struct Named {
@@ -77,6 +82,11 @@ constexpr std::array kMutants{
     Named{"nonblocking-instance", Defect::NonblockingInstance},
     Named{"no-rdhup", Defect::NoRdhup},
     Named{"sticky-ready", Defect::StickyReady},
+    Named{"ignore-et", Defect::IgnoreEt},
+    Named{"ignore-oneshot", Defect::IgnoreOneshot},
+    Named{"ignore-exclusive", Defect::IgnoreExclusive},
+    Named{"millisecond-timeout", Defect::MillisecondTimeout},
+    Named{"holds-file-reference", Defect::HoldsFileReference},
 };
 
 class MutantBackend final : public Backend
@@ -92,8 +102,10 @@ class MutantBackend final : public Backend
     int create(int flags) override
     {
         const int fd = native_.create(defect_ == Defect::IgnoreCreateFlags ? 0 : flags);
-        if (fd >= 0)
-            last_reported_.erase(fd); // a new instance on a reused number
+        if (fd >= 0) { // a new instance on a reused number
+            last_reported_.erase(fd);
+            std::erase_if(references_, [fd](const auto &entry) { return entry.first.first == fd; });
+        }
         if (fd >= 0 && defect_ == Defect::NonblockingInstance)
             ::fcntl(fd, F_SETFL, O_NONBLOCK);
         return fd;
@@ -114,12 +126,20 @@ class MutantBackend final : public Backend
                 copy.events |= EPOLLIN | EPOLLOUT | EPOLLPRI | EPOLLRDHUP;
             if (defect_ == Defect::Data32)
                 copy.data &= 0xffffffffu;
+            if (defect_ == Defect::IgnoreEt)
+                copy.events &= ~EPOLLET;
+            if (defect_ == Defect::IgnoreOneshot)
+                copy.events &= ~EPOLLONESHOT;
+            if (defect_ == Defect::IgnoreExclusive)
+                copy.events &= ~EPOLLEXCLUSIVE;
             event = &copy;
         }
         if ((op == EPOLL_CTL_MOD && defect_ == Defect::IgnoreMod) ||
             (op == EPOLL_CTL_DEL && defect_ == Defect::IgnoreDel))
             return 0;
         const int rc = native_.ctl(epfd, op, fd, event);
+        if (rc == 0 && defect_ == Defect::HoldsFileReference)
+            hold_reference(epfd, op, fd);
         return rc < 0 && defect_ == Defect::CtlErrnoEinval ? -EINVAL : rc;
     }
 
@@ -144,6 +164,8 @@ class MutantBackend final : public Backend
             sigmask = nullptr;
         if (defect_ == Defect::NeverBlock)
             timeout_ns = 0;
+        if (defect_ == Defect::MillisecondTimeout && timeout_ns > 0)
+            timeout_ns -= timeout_ns % 1'000'000;
         if (defect_ == Defect::LateWakeup && timeout_ns != 0) {
             std::this_thread::sleep_for(std::chrono::nanoseconds(
                 timeout_ns < 0 ? int64_t{3'000'000'000}
@@ -212,8 +234,19 @@ class MutantBackend final : public Backend
         return static_cast<int>(last.size());
     }
 
+    // A duplicate of every added descriptor, dropped by DEL: the file
+    // outlives its last close(), and so does its registration.
+    void hold_reference(int epfd, int op, int fd)
+    {
+        if (op == EPOLL_CTL_ADD)
+            references_[{epfd, fd}] = UniqueFd(::fcntl(fd, F_DUPFD_CLOEXEC, 1000));
+        else if (op == EPOLL_CTL_DEL)
+            references_.erase({epfd, fd});
+    }
+
     Defect defect_;
-    std::map<int, std::vector<Event>> last_reported_; // StickyReady, by epfd
+    std::map<int, std::vector<Event>> last_reported_;    // StickyReady, by epfd
+    std::map<std::pair<int, int>, UniqueFd> references_; // HoldsFileReference, by (epfd, fd)
     Backend &native_;
 };
 

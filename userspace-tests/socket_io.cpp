@@ -1,4 +1,6 @@
 // Byte-level socket helpers (see socket_io.hpp).
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -105,6 +107,21 @@ bool wait_readable(int fd, std::chrono::milliseconds deadline)
     return rc == 1;
 }
 
+bool wait_poll_bits(int fd, short bits, std::chrono::milliseconds deadline)
+{
+    const auto end = std::chrono::steady_clock::now() + deadline;
+    for (;;) {
+        pollfd p{fd, bits, 0};
+        if (::poll(&p, 1, 0) < 0 && errno != EINTR)
+            throw_errno("poll");
+        if ((p.revents & bits) == bits)
+            return true;
+        if (std::chrono::steady_clock::now() > end)
+            return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+}
+
 void close_with_reset(UniqueFd fd)
 {
     const linger lg{1, 0};
@@ -119,6 +136,26 @@ int socket_error(int fd)
     if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
         throw_errno("getsockopt(SO_ERROR)");
     return err;
+}
+
+unsigned accept_backlog(int listen_fd)
+{
+    tcp_info info{};
+    socklen_t len = sizeof(info);
+    if (::getsockopt(listen_fd, IPPROTO_TCP, TCP_INFO, &info, &len) < 0)
+        throw_errno("getsockopt(TCP_INFO)");
+    return info.tcpi_unacked; // for a listener: the accept queue's length
+}
+
+bool wait_accept_backlog(int listen_fd, unsigned count, std::chrono::milliseconds deadline)
+{
+    const auto end = std::chrono::steady_clock::now() + deadline;
+    while (accept_backlog(listen_fd) < count) {
+        if (std::chrono::steady_clock::now() > end)
+            return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return true;
 }
 
 } // namespace myepoll::test
