@@ -292,8 +292,9 @@ int myep_ctl_file(struct myep *ep, int op, struct file *tfile, int fd,
 
 	if (!file_can_poll(tfile))
 		return -EPERM;
+	/* As ep_take_care_of_epollwakeup(): kept only where it could apply. */
 	if (myep_op_has_event(op) && (event->events & EPOLLWAKEUP) &&
-	    !capable(CAP_BLOCK_SUSPEND))
+	    (!IS_ENABLED(CONFIG_PM_SLEEP) || !capable(CAP_BLOCK_SUSPEND)))
 		event->events &= ~EPOLLWAKEUP;
 	if (tfile == ep->file || myep_exclusive_invalid(op, event, tfile) ||
 	    (op == EPOLL_CTL_ADD && myep_is_native_epoll(tfile)))
