@@ -22,6 +22,9 @@ static long myep_dev_ioctl(struct file *file, unsigned int cmd,
 {
 	switch (cmd) {
 	case MYEPOLL_IOC_CREATE:
+		/* All of the argument is flags: unknown bits are EINVAL. */
+		if (arg & ~(unsigned long)MYEPOLL_CLOEXEC)
+			return -EINVAL;
 		return myep_create(arg);
 	case MYEPOLL_IOC_VERSION:
 		return MYEPOLL_ABI_VERSION;
