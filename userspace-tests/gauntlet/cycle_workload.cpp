@@ -28,7 +28,9 @@ std::string collect(int epfd, std::set<uint64_t> want, const std::set<uint64_t> 
                     const std::map<uint64_t, std::string> &what, const std::map<uint64_t, int> &fds)
 {
     Event events[64];
-    for (int round = 0; round < 40 && !want.empty(); ++round) {
+    // Up to 5 s: TCP's delayed ACK and a loaded, emulated debug kernel can
+    // hold a one-byte poke back well past a second.
+    for (int round = 0; round < 200 && !want.empty(); ++round) {
         const int n = wait(epfd, events, 64, 25000000);
         if (n < 0)
             return "WAIT: " + rc_name(n);

@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <exception>
 #include <map>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -50,18 +51,21 @@ int main(int argc, char **argv)
         return 2;
     }
     const std::string part = argv[1];
+    std::unique_ptr<Options> options;
     try {
-        const Options options(std::vector<std::string>(argv + 2, argv + argc));
-        Report report(options.text("suite", part));
-        const int rc = parts.at(part)(options, report);
-        std::fflush(stdout);
-        return rc;
+        options = std::make_unique<Options>(std::vector<std::string>(argv + 2, argv + argc));
     } catch (const std::invalid_argument &e) {
         std::fprintf(stderr, "gauntlet %s: %s\n", part.c_str(), e.what());
         return 2;
-    } catch (const std::exception &e) {
+    }
+    Report report(options->text("suite", part));
+    try {
+        return parts.at(part)(*options, report);
+    } catch (const std::invalid_argument &e) { // bad option values
         std::fprintf(stderr, "gauntlet %s: %s\n", part.c_str(), e.what());
-        write_line("@@myepoll case " + part + " fail unexpected-exception");
+        return 2;
+    } catch (const std::exception &e) {
+        report.fail(part + "-unexpected-exception", e.what());
         return 1;
     }
 }

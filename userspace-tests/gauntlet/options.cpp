@@ -27,8 +27,13 @@ uint64_t Options::number(const std::string &name, uint64_t fallback) const
     if (it == values_.end())
         return fallback;
     size_t used = 0;
-    const uint64_t value = std::stoull(it->second, &used, 0);
-    if (used != it->second.size())
+    uint64_t value = 0;
+    try {
+        value = std::stoull(it->second, &used, 0);
+    } catch (const std::logic_error &) { // invalid_argument, out_of_range
+        used = 0;
+    }
+    if (used == 0 || used != it->second.size())
         throw std::invalid_argument("--" + name + " takes a number, not '" + it->second + "'");
     return value;
 }
