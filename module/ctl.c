@@ -9,7 +9,9 @@
  * ep->mtx): ADD walks the graph of nested instances, down from the target
  * and up from ep through ep->refs, to refuse loops and chains deeper than
  * native's with ELOOP.  Readiness found at ADD or MOD time is queued under
- * ep->lock; a nested waiter is woken after ep->lock is dropped.
+ * ep->lock; a nested waiter is woken after ep->lock is dropped.  Every
+ * MYEPOLL_IOC_CTL whose arguments could be read fires myepoll_ctl (trace.h)
+ * with the mask as applied (EPOLLERR | EPOLLHUP added) and the result.
  */
 #include <kunit/visibility.h>
 #include <linux/capability.h>
@@ -21,6 +23,7 @@
 #include <linux/uaccess.h>
 
 #include "myep.h"
+#include "trace.h"
 
 /* Instance release, close tracking and nested ADD: see myep.h. */
 DEFINE_MUTEX(myep_mutex);
@@ -345,22 +348,32 @@ int myep_ctl_file(struct myep *ep, int op, struct file *tfile, int fd,
 }
 EXPORT_SYMBOL_IF_KUNIT(myep_ctl_file);
 
+static int myep_ctl_fd(struct myep *ep, const struct myepoll_ctl *args,
+		       struct epoll_event *event)
+{
+	struct fd tf;
+	int err;
+
+	if (myep_op_has_event(args->op) &&
+	    copy_from_user(event, u64_to_user_ptr(args->event), sizeof(*event)))
+		return -EFAULT;
+	tf = fdget(args->fd);
+	if (!tf.file)
+		return -EBADF;
+	err = myep_ctl_file(ep, args->op, tf.file, args->fd, event);
+	fdput(tf);
+	return err;
+}
+
 int myep_ioctl_ctl(struct myep *ep, const void __user *uarg)
 {
 	struct epoll_event event = {};
 	struct myepoll_ctl args;
-	struct fd tf;
 	int err;
 
 	if (copy_from_user(&args, uarg, sizeof(args)))
 		return -EFAULT;
-	if (myep_op_has_event(args.op) &&
-	    copy_from_user(&event, u64_to_user_ptr(args.event), sizeof(event)))
-		return -EFAULT;
-	tf = fdget(args.fd);
-	if (!tf.file)
-		return -EBADF;
-	err = myep_ctl_file(ep, args.op, tf.file, args.fd, &event);
-	fdput(tf);
+	err = myep_ctl_fd(ep, &args, &event);
+	trace_myepoll_ctl(ep, args.op, args.fd, event.events, err);
 	return err;
 }

@@ -124,6 +124,15 @@ int myep_harvest(struct myep *ep, struct epoll_event *events, int maxevents);
 #endif
 
 /* wake.c */
+/* What the wake callback did with an item (the myepoll_wake tracepoint). */
+enum myep_wake_result {
+	MYEP_WAKE_DISARMED,	/* filtered: one-shot item already delivered */
+	MYEP_WAKE_MASKED,	/* filtered: no event of the registered mask */
+	MYEP_WAKE_QUEUED,	/* added to rdllist */
+	MYEP_WAKE_OVERFLOW,	/* chained on ovflist: a transfer is running */
+	MYEP_WAKE_PENDING,	/* already queued: nothing to add */
+};
+
 int myep_register_pollwait(struct myep_item *item, __poll_t *revents);
 void myep_unregister_pollwait(struct myep_item *item);
 void myep_queue_ready(struct myep *ep, struct myep_item *item);

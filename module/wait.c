@@ -14,6 +14,10 @@
  * the old mask is saved in current->saved_sigmask with TIF_RESTORE_SIGMASK
  * set, so that a signal that interrupts the wait is delivered under the
  * temporary mask and the old one is restored on the way out.
+ *
+ * Tracing (trace.h): myepoll_woken after each sleep, myepoll_transfer at
+ * the end of each transfer (after ep->mtx is dropped), myepoll_wait_return
+ * when the ioctl returns.
  */
 #include <kunit/visibility.h>
 #include <linux/hrtimer.h>
@@ -25,6 +29,7 @@
 #include <linux/uaccess.h>
 
 #include "myep.h"
+#include "trace.h"
 
 /*
  * Re-poll each ready item and copy its events out, to user space (@uevents)
@@ -42,7 +47,7 @@ static __always_inline int myep_transfer(struct myep *ep,
 	struct myep_item *item, *tmp;
 	LIST_HEAD(txlist);
 	poll_table pt;
-	int res = 0;
+	int res = 0, requeued = 0;
 
 	init_poll_funcptr(&pt, NULL);
 	mutex_lock(&ep->mtx);
@@ -71,13 +76,16 @@ static __always_inline int myep_transfer(struct myep *ep,
 			}
 		}
 		res++;
-		if (item->event.events & EPOLLONESHOT)
+		if (item->event.events & EPOLLONESHOT) {
 			item->event.events &= MYEP_PRIVATE_BITS;
-		else if (!(item->event.events & EPOLLET))
+		} else if (!(item->event.events & EPOLLET)) {
 			list_add_tail(&item->rdllink, &ep->rdllist);
+			requeued++;
+		}
 	}
 	myep_done_scan(ep, &txlist);
 	mutex_unlock(&ep->mtx);
+	trace_myepoll_transfer(ep, res, requeued);
 	return res;
 }
 
@@ -167,9 +175,11 @@ static int myep_wait_for_events(struct myep *ep,
 			__add_wait_queue_exclusive(&ep->wq, &wait);
 		spin_unlock_irq(&ep->lock);
 
-		if (!eavail)
+		if (!eavail) {
 			timed_out = !schedule_hrtimeout_range(to, slack,
 							      HRTIMER_MODE_ABS);
+			trace_myepoll_woken(ep, timed_out);
+		}
 		__set_current_state(TASK_RUNNING);
 
 		/*
@@ -243,5 +253,6 @@ int myep_ioctl_wait(struct myep *ep, const void __user *uarg)
 
 	myep_restore_sigmask(args.sigmask,
 			     res == -EINTR && signal_pending(current));
+	trace_myepoll_wait_return(ep, res);
 	return res;
 }

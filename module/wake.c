@@ -17,6 +17,8 @@
  *    fs/eventpoll.c does.
  *  - myep_poll_safewake(): wakes poll() waiters of an instance (nesting),
  *    outside ep->lock, with a lockdep subclass per nesting level.
+ *  - Tracing: the callback fires myepoll_wake (trace.h) once per call,
+ *    under ep->lock, with what it did (queued, filtered, woke a waiter).
  */
 #include <linux/poll.h>
 #include <linux/rcupdate.h>
@@ -25,6 +27,7 @@
 #include <linux/wait.h>
 
 #include "myep.h"
+#include "trace.h"
 
 static struct kmem_cache *myep_pwq_cache __ro_after_init;
 
@@ -110,24 +113,31 @@ static int myep_wake_callback(wait_queue_entry_t *wait, unsigned int mode,
 	struct myep *ep = item->ep;
 	__poll_t pollflags = key_to_poll(key);
 	bool exclusive = item->event.events & EPOLLEXCLUSIVE;
-	bool pwake = false, ewake = false;
+	bool pwake = false, ewake = false, woke = false;
+	enum myep_wake_result result = MYEP_WAKE_PENDING;
 	unsigned long flags;
 
 	spin_lock_irqsave(&ep->lock, flags);
 
 	/* Disarmed (one-shot delivered) or not an event we watch: filter. */
-	if (!(item->event.events & ~MYEP_PRIVATE_BITS))
+	if (!(item->event.events & ~MYEP_PRIVATE_BITS)) {
+		result = MYEP_WAKE_DISARMED;
 		goto out_unlock;
-	if (pollflags && !(pollflags & item->event.events))
+	}
+	if (pollflags && !(pollflags & item->event.events)) {
+		result = MYEP_WAKE_MASKED;
 		goto out_unlock;
+	}
 
 	if (READ_ONCE(ep->ovflist) != MYEP_UNACTIVE_PTR) {
 		if (item->next == MYEP_UNACTIVE_PTR) {
 			item->next = READ_ONCE(ep->ovflist);
 			WRITE_ONCE(ep->ovflist, item);
+			result = MYEP_WAKE_OVERFLOW;
 		}
 	} else if (list_empty(&item->rdllink)) {
 		list_add_tail(&item->rdllink, &ep->rdllist);
+		result = MYEP_WAKE_QUEUED;
 	}
 
 	/* As in myep_queue_ready(): ep->lock orders us against waiters. */
@@ -138,10 +148,12 @@ static int myep_wake_callback(wait_queue_entry_t *wait, unsigned int mode,
 			wake_up_sync(&ep->wq);
 		else
 			wake_up(&ep->wq);
+		woke = true;
 	}
 	pwake = waitqueue_active(&ep->poll_wait);	/* see above */
 
 out_unlock:
+	trace_myepoll_wake(item, pollflags, sync, result, woke);
 	spin_unlock_irqrestore(&ep->lock, flags);
 
 	if (pwake)
