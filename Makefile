@@ -66,8 +66,11 @@ all: module userspace
 deps:
 	bash scripts/install-deps.sh
 
+# The .ko gets its BTF (for fentry and tp_btf on it) from the stock
+# kernel's vmlinux: scripts/module-btf.sh.
 module:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
+	@bash scripts/module-btf.sh $(KERNEL) $(KDIR) module/myepoll.ko
 
 userspace: $(PROGRAMS) $(SHIM) $(SHIM_CHECK)
 
