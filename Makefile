@@ -4,6 +4,8 @@
 #   make check      install what is missing, build, run the suites in the test VM on
 #                   the stock kernel, then on the debug kernel (scripts/check.sh)
 #   make demo       boot the VM and run the Reactor demo on native epoll and on myepoll
+#   make trace      boot the VM and trace workloads on both (tools/trace, BPF);
+#                   TRACE_KERNEL=debug boots the debug kernel instead
 #   make shim       build/libmyepoll-shim.so, the LD_PRELOAD shim (tools/shim), and
 #                   build/dyn/shim_check, its checks
 #   make selftest   the shim + the kernel's epoll_wakeup_test.c, built from Debian's
@@ -39,7 +41,15 @@ DEMO_OBJS := $(DEMO_SRCS:%.cpp=$(BUILD)/%.o)
 GAUNTLET_SRCS := $(wildcard userspace-tests/gauntlet/*.cpp)
 GAUNTLET_OBJS := $(GAUNTLET_SRCS:%.cpp=$(BUILD)/%.o)
 
-PROGRAMS  := $(BUILD)/differential $(BUILD)/demo $(BUILD)/gauntlet
+# The tracer (tools/trace, docs/tracing.md): a CO-RE BPF program, its
+# skeleton and vmlinux.h generated in build/trace-bpf/ (vmlinux.h from the
+# stock kernel's BTF), and a static C++ program, build/trace.
+TRACE_GEN  := $(BUILD)/trace-bpf
+TRACE_SRCS := $(wildcard tools/trace/*.cpp)
+TRACE_OBJS := $(TRACE_SRCS:%.cpp=$(BUILD)/%.o)
+TRACE_KERNEL ?= stock
+
+PROGRAMS  := $(BUILD)/differential $(BUILD)/demo $(BUILD)/gauntlet $(BUILD)/trace
 
 # The LD_PRELOAD shim: position-independent objects of its own (build/pic/),
 # libstdc++/libgcc linked in and hidden, so that the VM needs only glibc.
@@ -60,7 +70,7 @@ KSRC_TAR ?= /usr/src/linux-source-6.1.tar.xz
 KSRC     ?= $(if $(wildcard /usr/src/linux-source-6.1/$(EPOLL_TEST_REL)),/usr/src/linux-source-6.1,$(BUILD)/linux-source-6.1)
 SELFTEST := $(BUILD)/dyn/epoll_wakeup_test
 
-.PHONY: all deps module userspace shim selftest check demo clean format kunit-modules kunit
+.PHONY: all deps module userspace shim selftest check demo trace clean format kunit-modules kunit
 all: module userspace
 
 deps:
@@ -90,6 +100,25 @@ $(BUILD)/demo: $(DEMO_OBJS) $(LIB)
 
 $(BUILD)/gauntlet: $(GAUNTLET_OBJS) $(LIB)
 	$(CXX) $(CXXFLAGS) -o $@ $^ $(LDFLAGS)
+
+$(TRACE_GEN)/vmlinux.h: $(KERNEL) scripts/kernel-vmlinux.sh
+	@mkdir -p $(dir $@)
+	vmlinux=$$(bash scripts/kernel-vmlinux.sh $(KERNEL)) && \
+		bpftool btf dump file "$$vmlinux" format c >$@.tmp && mv $@.tmp $@
+
+$(TRACE_GEN)/trace.bpf.o: tools/trace/trace.bpf.c tools/trace/trace_shared.h $(TRACE_GEN)/vmlinux.h
+	clang -target bpf -D__TARGET_ARCH_x86 -mcpu=v3 -g -O2 -Wall -Werror \
+		-I$(TRACE_GEN) -Itools/trace -c -o $@ $<
+
+$(TRACE_GEN)/trace.skel.h: $(TRACE_GEN)/trace.bpf.o
+	bpftool gen skeleton $< name trace_bpf >$@.tmp && mv $@.tmp $@
+
+$(TRACE_OBJS): CXXFLAGS += -I$(CURDIR)/$(TRACE_GEN) -I$(CURDIR)/tools/trace -I$(CURDIR)/tools/demo
+$(TRACE_OBJS): $(TRACE_GEN)/trace.skel.h
+
+# Reuses the demo's table.  Static libelf needs zlib and zstd.
+$(BUILD)/trace: $(TRACE_OBJS) $(BUILD)/tools/demo/table.o $(LIB)
+	$(CXX) $(CXXFLAGS) -o $@ $^ -lbpf -lelf -lz -lzstd $(LDFLAGS)
 
 shim: $(SHIM) $(SHIM_CHECK)
 
@@ -162,6 +191,22 @@ demo: deps
 	@bash scripts/vm-run.sh --kernel $(KERNEL) --suites "demo" --log $(BUILD)/demo-console.log; \
 	status=$$?; echo; sed -n '/^backend /,/^[[:space:]]*$$/p' $(BUILD)/demo-console.log; exit $$status
 
+# The tracer's table for both backends, on the stock kernel, or on the debug
+# kernel with TRACE_KERNEL=debug.  TRACE_ARGS: options of build/trace.
+TRACE_LOG := $(BUILD)/trace-console.log
+TRACE_VM   = --suites trace --log $(TRACE_LOG) $(if $(TRACE_ARGS),--env TRACE_ARGS="$(TRACE_ARGS)")
+trace: deps
+	$(MAKE) all
+ifeq ($(TRACE_KERNEL),debug)
+	$(MAKE) kunit-modules
+	@$(DEBUG_ENV); bash scripts/vm-run.sh --kernel "$$BZIMAGE" --append "$$APPEND" --mem 3072 \
+		--module $(DEBUG_MODULES)/module/myepoll.ko $(TRACE_VM); \
+	status=$$?; echo; sed -n '/^workload /,/^[[:space:]]*$$/p' $(TRACE_LOG); exit $$status
+else
+	@bash scripts/vm-run.sh --kernel $(KERNEL) $(TRACE_VM); \
+	status=$$?; echo; sed -n '/^workload /,/^[[:space:]]*$$/p' $(TRACE_LOG); exit $$status
+endif
+
 format:
 	clang-format -i $(LIB_SRCS) $(wildcard tools/*/*.hpp tools/*/*.cpp userspace-tests/*.cpp userspace-tests/*.hpp \
 		userspace-tests/gauntlet/*.cpp userspace-tests/gauntlet/*.hpp)
@@ -171,4 +216,4 @@ clean:
 	rm -rf $(BUILD)
 
 -include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(DEMO_OBJS:.o=.d) $(SHIM_OBJS:.o=.d) $(SHIM_CHECK_OBJS:.o=.d) \
-	$(GAUNTLET_OBJS:.o=.d)
+	$(GAUNTLET_OBJS:.o=.d) $(TRACE_OBJS:.o=.d)

@@ -87,7 +87,12 @@ UniqueFd accept_connection(int listen_fd, bool nonblocking)
 
 std::pair<UniqueFd, UniqueFd> tcp_pair()
 {
-    Listener listener = listen_loopback(1);
+    const Listener listener = listen_loopback(1);
+    return tcp_pair(listener);
+}
+
+std::pair<UniqueFd, UniqueFd> tcp_pair(const Listener &listener)
+{
     UniqueFd client = connect_loopback(listener.port);
     UniqueFd server = accept_connection(listener.fd.get());
     set_int_option(client.get(), IPPROTO_TCP, TCP_NODELAY, 1, "setsockopt(TCP_NODELAY)");

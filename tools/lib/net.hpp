@@ -29,6 +29,9 @@ UniqueFd accept_connection(int listen_fd, bool nonblocking = false);
 // One established connection over loopback: {client, server side}, both
 // blocking, with TCP_NODELAY so that every write leaves at once.
 std::pair<UniqueFd, UniqueFd> tcp_pair();
+// The same through an existing listener: every server side then has the
+// listener's port as its local port (the tracer filters on it).
+std::pair<UniqueFd, UniqueFd> tcp_pair(const Listener &listener);
 
 void set_nonblocking(int fd, bool on = true);
 
