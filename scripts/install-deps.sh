@@ -21,6 +21,8 @@ PACKAGES=(
 	qemu-system-x86 busybox-static file
 	# user-space tests and tools (static linking: the .a files come with -dev)
 	libgtest-dev libgmock-dev libbpf-dev bpftool clang llvm clang-format
+	# the tracer (tools/trace) links libbpf statically: libelf.a needs zstd
+	libzstd-dev
 )
 
 if [[ ${1:-} == --list ]]; then
