@@ -192,9 +192,12 @@ demo: deps
 	status=$$?; echo; sed -n '/^backend /,/^[[:space:]]*$$/p' $(BUILD)/demo-console.log; exit $$status
 
 # The tracer's table for both backends, on the stock kernel, or on the debug
-# kernel with TRACE_KERNEL=debug.  TRACE_ARGS: options of build/trace.
+# kernel with TRACE_KERNEL=debug.  TRACE_ARGS: options of build/trace;
+# TRACE_SMP: guest CPUs (1 keeps TCG's cross-CPU wakeup out of the latency).
 TRACE_LOG := $(BUILD)/trace-console.log
-TRACE_VM   = --suites trace --log $(TRACE_LOG) $(if $(TRACE_ARGS),--env TRACE_ARGS="$(TRACE_ARGS)")
+TRACE_SMP ?= 2
+TRACE_VM   = --suites trace --smp $(TRACE_SMP) --log $(TRACE_LOG) \
+	$(if $(TRACE_ARGS),--env TRACE_ARGS="$(TRACE_ARGS)")
 trace: deps
 	$(MAKE) all
 ifeq ($(TRACE_KERNEL),debug)
