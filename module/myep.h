@@ -23,6 +23,9 @@
  *
  * myep->poll_wait.lock is never taken under myep->lock: nested wakeups go
  * through myep_poll_safewake() with a lockdep subclass per nesting level.
+ *
+ * enum myep_wake_result names what the wake callback did with an item; the
+ * myepoll_wake tracepoint (trace.h) reports it.
  */
 #ifndef _MYEP_H
 #define _MYEP_H

@@ -10,6 +10,8 @@
 #include <string>
 #include <system_error>
 
+#include "socket_io.hpp"
+
 namespace myepoll::trace
 {
 
@@ -25,18 +27,8 @@ constexpr int kMaxEvents = 64;
 std::uint64_t serve_socket(int fd, std::size_t &partial, const WorkloadSpec &spec)
 {
     std::vector<char> buf(spec.edge ? 4096 : spec.size);
-    for (;;) {
-        const ssize_t n = ::recv(fd, buf.data(), buf.size(), 0);
-        if (n == 0)
-            throw std::runtime_error("waiter: the client closed the connection");
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            if (errno == EAGAIN || errno == EWOULDBLOCK)
-                break;
-            throw std::system_error(errno, std::generic_category(), "waiter: recv");
-        }
-        partial += static_cast<std::size_t>(n);
+    while (const std::size_t n = recv_some(fd, buf.data(), buf.size(), "waiter")) {
+        partial += n;
         if (!spec.edge)
             break;
     }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "net.hpp"
+#include "socket_io.hpp"
 #include "waiter.hpp"
 
 namespace myepoll::trace
@@ -58,17 +59,10 @@ void read_acks(int fd, std::size_t count)
 {
     char buf[256];
     while (count > 0) {
-        const ssize_t n = ::recv(fd, buf, std::min(count, sizeof(buf)), 0);
+        const std::size_t n = recv_some(fd, buf, std::min(count, sizeof(buf)), "client");
         if (n == 0)
-            throw std::runtime_error("the waiter closed the connection");
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            if (errno == EAGAIN || errno == EWOULDBLOCK)
-                throw std::runtime_error("no ack within the stall timeout");
-            throw_errno("client recv");
-        }
-        count -= static_cast<std::size_t>(n);
+            throw std::runtime_error("client: no ack within the stall timeout");
+        count -= n;
     }
 }
 
