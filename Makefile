@@ -4,6 +4,9 @@
 #   make check      install what is missing, build, run the suites in the test VM on
 #                   the stock kernel, then on the debug kernel (scripts/check.sh)
 #   make demo       boot the VM and run the Reactor demo on native epoll and on myepoll
+#   make bench      boot the VM under -icount and benchmark select, poll, native epoll
+#                   and myepoll; tables, CSV and SVG in build/bench-results/
+#                   (BENCH_TIMING=tcg for a plain-TCG pass; docs/performance.md)
 #   make shim       build/libmyepoll-shim.so, the LD_PRELOAD shim (tools/shim), and
 #                   build/dyn/shim_check, its checks
 #   make selftest   the shim + the kernel's epoll_wakeup_test.c, built from Debian's
@@ -39,7 +42,11 @@ DEMO_OBJS := $(DEMO_SRCS:%.cpp=$(BUILD)/%.o)
 GAUNTLET_SRCS := $(wildcard userspace-tests/gauntlet/*.cpp)
 GAUNTLET_OBJS := $(GAUNTLET_SRCS:%.cpp=$(BUILD)/%.o)
 
-PROGRAMS  := $(BUILD)/differential $(BUILD)/demo $(BUILD)/gauntlet
+# The benchmarks (docs/performance.md).
+BENCH_SRCS := $(wildcard tools/bench/*.cpp)
+BENCH_OBJS := $(BENCH_SRCS:%.cpp=$(BUILD)/%.o)
+
+PROGRAMS  := $(BUILD)/differential $(BUILD)/demo $(BUILD)/gauntlet $(BUILD)/bench
 
 # The LD_PRELOAD shim: position-independent objects of its own (build/pic/),
 # libstdc++/libgcc linked in and hidden, so that the VM needs only glibc.
@@ -60,7 +67,7 @@ KSRC_TAR ?= /usr/src/linux-source-6.1.tar.xz
 KSRC     ?= $(if $(wildcard /usr/src/linux-source-6.1/$(EPOLL_TEST_REL)),/usr/src/linux-source-6.1,$(BUILD)/linux-source-6.1)
 SELFTEST := $(BUILD)/dyn/epoll_wakeup_test
 
-.PHONY: all deps module userspace shim selftest check demo clean format kunit-modules kunit
+.PHONY: all deps module userspace shim selftest check demo bench clean format kunit-modules kunit
 all: module userspace
 
 deps:
@@ -86,6 +93,9 @@ $(BUILD)/demo: $(DEMO_OBJS) $(LIB)
 	$(CXX) $(CXXFLAGS) -o $@ $^ $(LDFLAGS)
 
 $(BUILD)/gauntlet: $(GAUNTLET_OBJS) $(LIB)
+	$(CXX) $(CXXFLAGS) -o $@ $^ $(LDFLAGS)
+
+$(BUILD)/bench: $(BENCH_OBJS) $(LIB)
 	$(CXX) $(CXXFLAGS) -o $@ $^ $(LDFLAGS)
 
 shim: $(SHIM) $(SHIM_CHECK)
@@ -159,6 +169,10 @@ demo: deps
 	@bash scripts/vm-run.sh --kernel $(KERNEL) --suites "demo" --log $(BUILD)/demo-console.log; \
 	status=$$?; echo; sed -n '/^backend /,/^[[:space:]]*$$/p' $(BUILD)/demo-console.log; exit $$status
 
+bench: deps
+	$(MAKE) all
+	@KERNEL=$(KERNEL) bash scripts/bench.sh
+
 format:
 	clang-format -i $(LIB_SRCS) $(wildcard tools/*/*.hpp tools/*/*.cpp userspace-tests/*.cpp userspace-tests/*.hpp \
 		userspace-tests/gauntlet/*.cpp userspace-tests/gauntlet/*.hpp)
@@ -168,4 +182,4 @@ clean:
 	rm -rf $(BUILD)
 
 -include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(DEMO_OBJS:.o=.d) $(SHIM_OBJS:.o=.d) $(SHIM_CHECK_OBJS:.o=.d) \
-	$(GAUNTLET_OBJS:.o=.d)
+	$(GAUNTLET_OBJS:.o=.d) $(BENCH_OBJS:.o=.d)
