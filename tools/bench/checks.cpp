@@ -71,6 +71,12 @@ void check_control(const Results &r, Cases &cases)
     }
 }
 
+void check_floor(const Results &r, Cases &cases)
+{
+    for (const auto &row : r.floor)
+        cases.report("floor-" + row.op, row.cost.count > 0, "no calls timed");
+}
+
 void check_memory(const Results &r, Cases &cases)
 {
     for (const auto &row : r.memory) {
@@ -85,6 +91,7 @@ void check_memory(const Results &r, Cases &cases)
 int print_checks(const Config &config, const Results &results)
 {
     Cases cases(config.suite);
+    check_floor(results, cases);
     check_scaling(results, cases);
     check_latency(results, cases);
     check_control(results, cases);

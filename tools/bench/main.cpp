@@ -65,6 +65,8 @@ double seconds_since(int64_t t0)
 
 void run_all(const Config &c, Results &results)
 {
+    if (wants(c, "floor"))
+        run_floor(c, results);
     for (std::size_t n : connection_counts(c)) {
         int64_t t0 = now_ns();
         const Connections conns(n);

@@ -29,7 +29,7 @@ const char kUsage[] =
     "  --ctl-sizes N,N,...      fds for the ADD/MOD/DEL rates\n"
     "  --ctl-reps R             repetitions of the ctl rates\n"
     "  --memory-size N          watches for the memory measurement (0: none)\n"
-    "  --only a,b               sections: scaling,latency,control,memory\n";
+    "  --only a,b               sections: floor,scaling,latency,control,memory\n";
 
 [[noreturn]] void usage(int status)
 {

@@ -79,12 +79,22 @@ void control_table(const Config &c, const Results &r, std::FILE *out)
     for (const auto &row : r.control) {
         const ControlRow *nat = native_of(r.control, row.n);
         t.add({c.timing, std::to_string(row.n), name(row.api), fixed(row.add.median),
-               fixed(row.mod.median), fixed(row.del.median),
+               fixed(row.add_cold), fixed(row.mod.median), fixed(row.del.median),
                row.add.median > 0 ? instructions(c, 1e9 / row.add.median) : "-",
                fixed(nat ? ratio(row.add.median, nat->add.median) : 0, 3),
+               fixed(nat ? ratio(row.add_cold, nat->add_cold) : 0, 3),
                fixed(nat ? ratio(row.mod.median, nat->mod.median) : 0, 3),
                fixed(nat ? ratio(row.del.median, nat->del.median) : 0, 3)});
     }
+    t.print(out);
+}
+
+void floor_table(const Config &c, const Results &r, std::FILE *out)
+{
+    Table t("floor", {"timing", "op", "calls", "med_ns", "p99_ns", "med_instr"});
+    for (const auto &row : r.floor)
+        t.add({c.timing, row.op, std::to_string(row.cost.count), fixed(row.cost.median),
+               fixed(row.cost.p99), instructions(c, row.cost.median)});
     t.print(out);
 }
 
@@ -109,6 +119,8 @@ void memory_tables(const Config &c, const Results &r, std::FILE *out)
 
 void print_report(const Config &config, const Results &results, std::FILE *out)
 {
+    if (!results.floor.empty())
+        floor_table(config, results, out);
     if (!results.scaling.empty())
         scaling_table(config, results, out);
     if (!results.latency.empty())

@@ -32,6 +32,7 @@ struct ControlRow {
     std::size_t n;
     Api api;
     Summary add, mod, del; // operations per second over the reps
+    double add_cold;       // ADD per second of the first rep (myepoll: marks created)
 };
 
 struct MemoryRow {
@@ -42,7 +43,13 @@ struct MemoryRow {
     std::vector<std::pair<std::string, double>> caches; // bytes per watch by cache
 };
 
+struct FloorRow {
+    std::string op;
+    Summary cost; // ns per call
+};
+
 struct Results {
+    std::vector<FloorRow> floor;
     std::vector<ScalingRow> scaling;
     std::vector<LatencyRow> latency;
     std::vector<ControlRow> control;

@@ -18,6 +18,9 @@ void run_latency(const Config &config, Results &results);
 // ADD, MOD, DEL of every server side, per second (control.cpp).
 void run_control(const Config &config, const Connections &conns, Results &results);
 
+// The fixed cost of a call with nothing to do (floor.cpp).
+void run_floor(const Config &config, Results &results);
+
 // Kernel memory per watch from the slab counters (memory.cpp).
 void run_memory(const Config &config, const Connections &conns, Results &results);
 
