@@ -50,10 +50,12 @@ def print_tables(lines):
 
 
 def nice_ticks(lo, hi):
+    """1-2-5 ticks over a few decades, one per decade over many."""
     ticks = []
     e = math.floor(math.log10(lo))
+    steps = (1, 2, 5) if math.log10(hi / lo) <= 3 else (1,)
     while 10 ** e <= hi * 1.0001:
-        for m in (1, 2, 5):
+        for m in steps:
             v = m * 10 ** e
             if lo <= v * 1.0001 and v <= hi * 1.0001:
                 ticks.append(v)
@@ -95,7 +97,7 @@ def svg_scaling(rows, k, timing, path):
     for t in nice_ticks(ymin, ymax):
         y = Y(t)
         out.append(f'<line x1="{L}" y1="{y:.1f}" x2="{L + pw}" y2="{y:.1f}" stroke="#ddd"/>')
-        out.append(f'<text x="{L - 6}" y="{y + 4:.1f}" text-anchor="end">{t:g}</text>')
+        out.append(f'<text x="{L - 6}" y="{y + 4:.1f}" text-anchor="end">{t:,.0f}</text>')
     for e in range(int(math.log10(xmin)), int(math.log10(xmax)) + 1):
         x = X(10 ** e)
         out.append(f'<line x1="{x:.1f}" y1="{T}" x2="{x:.1f}" y2="{T + ph}" stroke="#ddd"/>')

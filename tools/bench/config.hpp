@@ -25,7 +25,6 @@ struct Config {
     std::vector<std::size_t> ctl_sizes{10000, 100000};
     int ctl_reps = 3;
     std::size_t memory_size = 100000;
-    int memory_reps = 2;
     std::vector<std::string> only; // sections to run; empty = all
 };
 

@@ -81,7 +81,6 @@ void make_smoke(Config &c)
     c.ctl_sizes = {100};
     c.ctl_reps = 1;
     c.memory_size = 1000;
-    c.memory_reps = 1;
 }
 
 } // namespace

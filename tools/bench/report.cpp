@@ -74,8 +74,9 @@ void latency_table(const Config &c, const Results &r, std::FILE *out)
 
 void control_table(const Config &c, const Results &r, std::FILE *out)
 {
-    Table t("control", {"timing", "n", "api", "add_per_s", "mod_per_s", "del_per_s", "add_instr",
-                        "ratio_add", "ratio_mod", "ratio_del"});
+    Table t("control",
+            {"timing", "n", "api", "add_per_s", "add_cold_per_s", "mod_per_s", "del_per_s",
+             "add_instr", "ratio_add", "ratio_add_cold", "ratio_mod", "ratio_del"});
     for (const auto &row : r.control) {
         const ControlRow *nat = native_of(r.control, row.n);
         t.add({c.timing, std::to_string(row.n), name(row.api), fixed(row.add.median),
