@@ -101,14 +101,24 @@ void floor_table(const Config &c, const Results &r, std::FILE *out)
 
 void memory_tables(const Config &c, const Results &r, std::FILE *out)
 {
-    Table t("memory",
-            {"timing", "n", "api", "slab_bytes_per_watch", "meminfo_bytes_per_watch", "ratio"});
+    // slab: every cache's growth, noise included (other caches may shrink
+    // meanwhile); attributed: only the caches that grew by 4 bytes a watch
+    // or more, listed in memory_caches.
+    Table t("memory", {"timing", "n", "api", "slab_bytes_per_watch", "meminfo_bytes_per_watch",
+                       "attributed_bytes_per_watch", "ratio_slab", "ratio_attributed"});
     Table caches("memory_caches", {"n", "api", "cache", "bytes_per_watch"});
+    auto attributed = [](const MemoryRow &row) {
+        double sum = 0;
+        for (const auto &entry : row.caches)
+            sum += entry.second;
+        return sum;
+    };
     for (const auto &row : r.memory) {
         const MemoryRow *nat = native_of(r.memory, row.n);
         t.add({c.timing, std::to_string(row.n), name(row.api), fixed(row.slab_per_watch, 1),
-               fixed(row.meminfo_per_watch, 1),
-               fixed(nat ? ratio(row.slab_per_watch, nat->slab_per_watch) : 0, 3)});
+               fixed(row.meminfo_per_watch, 1), fixed(attributed(row), 1),
+               fixed(nat ? ratio(row.slab_per_watch, nat->slab_per_watch) : 0, 3),
+               fixed(nat ? ratio(attributed(row), attributed(*nat)) : 0, 3)});
         for (const auto &[cache, bytes] : row.caches)
             caches.add({std::to_string(row.n), name(row.api), cache, fixed(bytes, 1)});
     }
