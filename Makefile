@@ -6,6 +6,9 @@
 #   make demo       boot the VM and run the Reactor demo on native epoll and on myepoll
 #   make trace      boot the VM and trace workloads on both (tools/trace, BPF);
 #                   TRACE_KERNEL=debug boots the debug kernel instead
+#   make bench      boot the VM under -icount and benchmark select, poll, native epoll
+#                   and myepoll; tables, CSV and SVG in build/bench-results/
+#                   (BENCH_TIMING=tcg for a plain-TCG pass; docs/performance.md)
 #   make shim       build/libmyepoll-shim.so, the LD_PRELOAD shim (tools/shim), and
 #                   build/dyn/shim_check, its checks
 #   make selftest   the shim + the kernel's epoll_wakeup_test.c, built from Debian's
@@ -49,7 +52,11 @@ TRACE_SRCS := $(wildcard tools/trace/*.cpp)
 TRACE_OBJS := $(TRACE_SRCS:%.cpp=$(BUILD)/%.o)
 TRACE_KERNEL ?= stock
 
-PROGRAMS  := $(BUILD)/differential $(BUILD)/demo $(BUILD)/gauntlet $(BUILD)/trace
+# The benchmarks (docs/performance.md).
+BENCH_SRCS := $(wildcard tools/bench/*.cpp)
+BENCH_OBJS := $(BENCH_SRCS:%.cpp=$(BUILD)/%.o)
+
+PROGRAMS  := $(BUILD)/differential $(BUILD)/demo $(BUILD)/gauntlet $(BUILD)/trace $(BUILD)/bench
 
 # The LD_PRELOAD shim: position-independent objects of its own (build/pic/),
 # libstdc++/libgcc linked in and hidden, so that the VM needs only glibc.
@@ -70,7 +77,7 @@ KSRC_TAR ?= /usr/src/linux-source-6.1.tar.xz
 KSRC     ?= $(if $(wildcard /usr/src/linux-source-6.1/$(EPOLL_TEST_REL)),/usr/src/linux-source-6.1,$(BUILD)/linux-source-6.1)
 SELFTEST := $(BUILD)/dyn/epoll_wakeup_test
 
-.PHONY: all deps module userspace shim selftest check demo trace clean format kunit-modules kunit
+.PHONY: all deps module userspace shim selftest check demo trace bench clean format kunit-modules kunit
 all: module userspace
 
 deps:
@@ -119,6 +126,8 @@ $(TRACE_OBJS): $(TRACE_GEN)/trace.skel.h
 # Reuses the demo's table.  Static libelf needs zlib and zstd.
 $(BUILD)/trace: $(TRACE_OBJS) $(BUILD)/tools/demo/table.o $(LIB)
 	$(CXX) $(CXXFLAGS) -o $@ $^ -lbpf -lelf -lz -lzstd $(LDFLAGS)
+$(BUILD)/bench: $(BENCH_OBJS) $(LIB)
+	$(CXX) $(CXXFLAGS) -o $@ $^ $(LDFLAGS)
 
 shim: $(SHIM) $(SHIM_CHECK)
 
@@ -209,6 +218,9 @@ else
 	@bash scripts/vm-run.sh --kernel $(KERNEL) $(TRACE_VM); \
 	status=$$?; echo; sed -n '/^workload /,/^[[:space:]]*$$/p' $(TRACE_LOG); exit $$status
 endif
+bench: deps
+	$(MAKE) all
+	@KERNEL=$(KERNEL) bash scripts/bench.sh
 
 format:
 	clang-format -i $(LIB_SRCS) $(wildcard tools/*/*.hpp tools/*/*.cpp userspace-tests/*.cpp userspace-tests/*.hpp \
@@ -219,4 +231,4 @@ clean:
 	rm -rf $(BUILD)
 
 -include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(DEMO_OBJS:.o=.d) $(SHIM_OBJS:.o=.d) $(SHIM_CHECK_OBJS:.o=.d) \
-	$(GAUNTLET_OBJS:.o=.d) $(TRACE_OBJS:.o=.d)
+	$(GAUNTLET_OBJS:.o=.d) $(TRACE_OBJS:.o=.d) $(BENCH_OBJS:.o=.d)

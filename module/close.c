@@ -13,14 +13,18 @@
  * ends share an inode, and all anon-inode files share one.
  *
  * No reference to the watched file is held.  The mark pins the inode, and
- * with it the socket's wait queue, until the last item on it goes.  Two
+ * with it the socket's wait queue.  A mark outlives its last item (DEL
+ * leaves it idle, for a cheap DEL and re-ADD) until the next close of a
+ * file of that inode or module exit; an idle mark pins an inode that an
+ * open file keeps alive anyway.  Two
  * kinds of files are tracked otherwise (myep_track_close()): instances,
  * through the watched instance's refs list, and files that send no close
  * event (FMODE_NONOTIFY), which are pinned by a reference.
  *
  * Locking and contexts (all process context):
  *  - myep_marks_mutex protects mark->items and item->mark, and serialises
- *    creating and destroying marks.  Taken inside ep->mtx.
+ *    creating and destroying marks: a mark is destroyed only under it.
+ *    Taken inside ep->mtx; fsnotify's group lock nests inside it.
  *  - myep_on_close() runs in __fput() under fsnotify's SRCU read lock.  It
  *    takes myep_mutex, then each owning ep->mtx.  Only it and instance
  *    release can remove the items of a file whose last reference is gone
@@ -101,19 +105,35 @@ out:
 	return err;
 }
 
-/* Detach @item; the last item of an inode destroys the mark. */
+/*
+ * Detach @item.  The mark stays, idle, when its last item goes: DEL is then
+ * as cheap as native's, and a later ADD of a file of the same inode finds
+ * it.  Idle marks go at the next close of a file of their inode
+ * (myep_on_close()) or at module exit (myep_destroy_idle_marks()).
+ */
 static void myep_mark_detach(struct myep_item *item)
 {
-	struct myep_mark *mark = item->mark;
-
 	mutex_lock(&myep_marks_mutex);
 	hlist_del(&item->mark_link);
 	item->mark = NULL;
-	if (hlist_empty(&mark->items)) {
-		fsnotify_destroy_mark(&mark->fsn, myep_group);
-		fsnotify_put_mark(&mark->fsn);
-	}
 	mutex_unlock(&myep_marks_mutex);
+}
+
+/*
+ * Destroy @mark if no item uses it and it is still attached: marks are only
+ * destroyed under myep_marks_mutex, so the check and the destruction cannot
+ * race with each other or with an ADD finding the mark.  The creation
+ * reference goes with it.
+ */
+static bool myep_mark_destroy_locked(struct myep_mark *mark)
+{
+	lockdep_assert_held(&myep_marks_mutex);
+	if (!hlist_empty(&mark->items) ||
+	    !(READ_ONCE(mark->fsn.flags) & FSNOTIFY_MARK_FLAG_ATTACHED))
+		return false;
+	fsnotify_destroy_mark(&mark->fsn, myep_group);
+	fsnotify_put_mark(&mark->fsn);
+	return true;
 }
 
 /*
@@ -224,6 +244,10 @@ static int myep_on_close(struct fsnotify_group *group, u32 mask,
 	/* The pointer is only compared, never followed, until it matches. */
 	myep_remove_items_of(myep_mark_of(fsn),
 			     container_of(path, struct file, f_path));
+	/* An idle mark goes at the first close after its last DEL. */
+	mutex_lock(&myep_marks_mutex);
+	myep_mark_destroy_locked(myep_mark_of(fsn));
+	mutex_unlock(&myep_marks_mutex);
 	return 0;
 }
 
@@ -250,9 +274,31 @@ int myep_close_tracking_init(void)
 	return 0;
 }
 
+/*
+ * At exit no instance, hence no item, exists: every mark left is idle.  The
+ * group's list is read under its lock; the mark cannot go before we destroy
+ * it, since that takes myep_marks_mutex, which we hold.
+ */
+static void myep_destroy_idle_marks(void)
+{
+	struct fsnotify_mark *fsn;
+
+	mutex_lock(&myep_marks_mutex);
+	for (;;) {
+		fsnotify_group_lock(myep_group);
+		fsn = list_first_entry_or_null(&myep_group->marks_list,
+					       struct fsnotify_mark, g_list);
+		fsnotify_group_unlock(myep_group);
+		if (!fsn || WARN_ON_ONCE(!myep_mark_destroy_locked(myep_mark_of(fsn))))
+			break;
+	}
+	mutex_unlock(&myep_marks_mutex);
+}
+
 /* No instance exists any more; wait for fsnotify to free our marks. */
 void myep_close_tracking_exit(void)
 {
+	myep_destroy_idle_marks();
 	fsnotify_wait_marks_destroyed();
 	fsnotify_put_group(myep_group);
 	kmem_cache_destroy(myep_mark_cache);

@@ -14,7 +14,7 @@ set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
 
 : "${KERNEL:?KERNEL must name the stock kernel image}"
-STOCK_SUITES=${STOCK_SUITES:-"smoke differential selftest tracecheck"}
+STOCK_SUITES=${STOCK_SUITES:-"smoke differential selftest tracecheck benchsmoke"}
 DEBUG_SUITES=${DEBUG_SUITES:-"smoke kunit differential selftest races faults fuzz lifetime tracecheck"}
 mkdir -p build
 rm -f build/sum-stock build/sum-debug

@@ -15,10 +15,12 @@ id=$(realpath "$kernel" | md5sum | cut -c1-8)-$(stat -c %s-%Y "$kernel")
 out=$ROOT/build/kernel-cache/$(basename "$kernel")-$id.vmlinux
 if [[ ! -f $out ]]; then
 	mkdir -p "$(dirname "$out")"
-	python3 "$ROOT/scripts/extract-vmlinux.py" "$kernel" "$out.tmp" >&2 ||
-		{ echo "kernel-vmlinux: cannot extract the vmlinux of $kernel" >&2; exit 1; }
-	mv "$out.tmp" "$out"
+	# A temporary file of its own: make -j may run two of these at once.
+	tmp=$out.tmp.$$
+	python3 "$ROOT/scripts/extract-vmlinux.py" "$kernel" "$tmp" >&2 ||
+		{ rm -f "$tmp"; echo "kernel-vmlinux: cannot extract the vmlinux of $kernel" >&2; exit 1; }
+	mv "$tmp" "$out"
 fi
-readelf -S "$out" | grep -q '\.BTF' ||
+[[ $(readelf -S "$out") == *" .BTF "* ]] ||
 	{ echo "kernel-vmlinux: $out has no .BTF section (CONFIG_DEBUG_INFO_BTF=n?)" >&2; exit 1; }
 echo "$out"

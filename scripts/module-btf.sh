@@ -16,7 +16,7 @@ kernel=${1:?usage: module-btf.sh BZIMAGE KDIR MODULE.ko}
 kdir=${2:?usage: module-btf.sh BZIMAGE KDIR MODULE.ko}
 ko=${3:?usage: module-btf.sh BZIMAGE KDIR MODULE.ko}
 
-has_btf() { readelf -S "$1" | grep -q ' \.BTF '; }
+has_btf() { [[ $(readelf -S "$1") == *" .BTF "* ]]; }
 
 [[ -f $ko ]] || { echo "module-btf: $ko not found" >&2; exit 1; }
 has_btf "$ko" && exit 0

@@ -176,7 +176,8 @@ if ((pvh)) && [[ $(od -An -tx1 -N4 "$kernel" | tr -d ' \n') != 7f454c46 ]]; then
 	cache=$BUILD/kernel-cache/$(basename "$kernel")-$id.vmlinux
 	mkdir -p "$(dirname "$cache")"
 	if [[ -f $cache ]] || { [[ ! -f $cache.no-pvh ]] &&
-		python3 "$ROOT/scripts/extract-vmlinux.py" "$kernel" "$cache"; }; then
+		python3 "$ROOT/scripts/extract-vmlinux.py" "$kernel" "$cache.tmp.$$" &&
+		mv "$cache.tmp.$$" "$cache"; }; then
 		boot_kernel=$cache
 	else
 		: >"$cache.no-pvh" # remember: do not try again for this image

@@ -70,7 +70,7 @@ int main(int argc, char **argv)
 
     // Per connection: the client's socket and the server's; plus a few.
     const std::uint64_t need = 2 * static_cast<std::uint64_t>(options.connections) + 64;
-    const std::uint64_t limit = raise_fd_limit();
+    const std::uint64_t limit = myepoll::raise_fd_limit();
     if (limit < need) {
         std::printf("demo: RLIMIT_NOFILE is %llu, %d connections need %llu; "
                     "raise the hard limit (ulimit -Hn) or use fewer --connections\n",

@@ -22,13 +22,20 @@ namespace
     throw std::system_error(errno, std::generic_category(), what);
 }
 
-sockaddr_in loopback_address(uint16_t port)
+sockaddr_in loopback_address(uint16_t port, uint32_t address)
 {
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_addr.s_addr = htonl(address);
     return addr;
+}
+
+std::string describe(uint32_t address, uint16_t port)
+{
+    return std::to_string(address >> 24) + "." + std::to_string((address >> 16) & 0xff) + "." +
+           std::to_string((address >> 8) & 0xff) + "." + std::to_string(address & 0xff) + ":" +
+           std::to_string(port);
 }
 
 UniqueFd tcp_socket(bool nonblocking)
@@ -48,28 +55,28 @@ void set_int_option(int fd, int level, int name, int value, const char *what)
 
 } // namespace
 
-Listener listen_loopback(int backlog, bool nonblocking, uint16_t port)
+Listener listen_loopback(int backlog, bool nonblocking, uint16_t port, uint32_t address)
 {
     UniqueFd fd = tcp_socket(nonblocking);
     set_int_option(fd.get(), SOL_SOCKET, SO_REUSEADDR, 1, "setsockopt(SO_REUSEADDR)");
-    sockaddr_in addr = loopback_address(port);
+    sockaddr_in addr = loopback_address(port, address);
     if (::bind(fd.get(), reinterpret_cast<sockaddr *>(&addr), sizeof(addr)) < 0)
-        throw_errno("bind(127.0.0.1:" + std::to_string(port) + ")");
+        throw_errno("bind(" + describe(address, port) + ")");
     if (::listen(fd.get(), backlog) < 0)
         throw_errno("listen");
     socklen_t len = sizeof(addr);
     if (::getsockname(fd.get(), reinterpret_cast<sockaddr *>(&addr), &len) < 0)
         throw_errno("getsockname");
-    return Listener{std::move(fd), ntohs(addr.sin_port)};
+    return Listener{std::move(fd), ntohs(addr.sin_port), address};
 }
 
-UniqueFd connect_loopback(uint16_t port, bool nonblocking)
+UniqueFd connect_loopback(uint16_t port, bool nonblocking, uint32_t address)
 {
     UniqueFd fd = tcp_socket(nonblocking);
-    sockaddr_in addr = loopback_address(port);
+    sockaddr_in addr = loopback_address(port, address);
     if (::connect(fd.get(), reinterpret_cast<sockaddr *>(&addr), sizeof(addr)) < 0 &&
         !(nonblocking && errno == EINPROGRESS))
-        throw_errno("connect(127.0.0.1:" + std::to_string(port) + ")");
+        throw_errno("connect(" + describe(address, port) + ")");
     return fd;
 }
 
@@ -95,9 +102,14 @@ std::pair<UniqueFd, UniqueFd> tcp_pair(const Listener &listener)
 {
     UniqueFd client = connect_loopback(listener.port);
     UniqueFd server = accept_connection(listener.fd.get());
-    set_int_option(client.get(), IPPROTO_TCP, TCP_NODELAY, 1, "setsockopt(TCP_NODELAY)");
-    set_int_option(server.get(), IPPROTO_TCP, TCP_NODELAY, 1, "setsockopt(TCP_NODELAY)");
+    set_nodelay(client.get());
+    set_nodelay(server.get());
     return {std::move(client), std::move(server)};
+}
+
+void set_nodelay(int fd)
+{
+    set_int_option(fd, IPPROTO_TCP, TCP_NODELAY, 1, "setsockopt(TCP_NODELAY)");
 }
 
 void set_nonblocking(int fd, bool on)

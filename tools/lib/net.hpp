@@ -10,17 +10,27 @@
 namespace myepoll
 {
 
+// 127.0.0.1 in host byte order; any 127.x.y.z works on lo (the benchmarks
+// spread many connections over several addresses).
+constexpr uint32_t kLoopback = 0x7f000001;
+
 struct Listener {
     UniqueFd fd;
-    uint16_t port; // host byte order, on 127.0.0.1
+    uint16_t port; // host byte order, on `address`
+    uint32_t address = kLoopback;
 };
 
-// A TCP listener on 127.0.0.1, on an ephemeral port unless one is given.
-Listener listen_loopback(int backlog = 1024, bool nonblocking = false, uint16_t port = 0);
+// A TCP listener on a loopback address, on an ephemeral port unless one is
+// given.
+Listener listen_loopback(int backlog = 1024, bool nonblocking = false, uint16_t port = 0,
+                         uint32_t address = kLoopback);
 
-// A client socket connected to 127.0.0.1:port (connect may still be in
+// A client socket connected to address:port (connect may still be in
 // progress when nonblocking is set).
-UniqueFd connect_loopback(uint16_t port, bool nonblocking = false);
+UniqueFd connect_loopback(uint16_t port, bool nonblocking = false, uint32_t address = kLoopback);
+
+// Sets TCP_NODELAY: every write leaves at once.
+void set_nodelay(int fd);
 
 // The next connection queued on a listener (blocks unless the listener is
 // non-blocking).  The accepted socket is non-blocking when asked.

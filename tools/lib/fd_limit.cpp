@@ -2,7 +2,7 @@
 
 #include <sys/resource.h>
 
-namespace myepoll::demo
+namespace myepoll
 {
 
 std::uint64_t raise_fd_limit() noexcept
@@ -19,4 +19,4 @@ std::uint64_t raise_fd_limit() noexcept
     return limit.rlim_cur;
 }
 
-} // namespace myepoll::demo
+} // namespace myepoll

@@ -1,0 +1,103 @@
+#include "checks.hpp"
+
+#include <cstdio>
+#include <string>
+
+namespace myepoll::bench
+{
+
+namespace
+{
+
+class Cases
+{
+  public:
+    explicit Cases(std::string suite) : suite_(std::move(suite)) {}
+
+    void report(const std::string &name, bool ok, const std::string &why)
+    {
+        if (!ok) {
+            std::printf("%s: %s: %s\n", suite_.c_str(), name.c_str(), why.c_str());
+            ++failed_;
+        }
+        std::printf("@@myepoll case %s %s %s\n", suite_.c_str(), ok ? "pass" : "fail",
+                    name.c_str());
+    }
+    [[nodiscard]] int failed() const noexcept { return failed_; }
+
+  private:
+    std::string suite_;
+    int failed_ = 0;
+};
+
+void check_scaling(const Results &r, Cases &cases)
+{
+    for (const auto &row : r.scaling) {
+        if (row.api != Api::MyEpoll)
+            continue;
+        const std::string name = "scaling-n" + std::to_string(row.n) + "-k" + std::to_string(row.k);
+        std::string why;
+        for (const auto &other : r.scaling) {
+            if (other.n != row.n || other.k != row.k)
+                continue;
+            if (other.events == 0 || other.wait.count == 0)
+                why += std::string(api_name(other.api)) + " reported no events; ";
+            else if (other.events != other.expected)
+                why += std::string(api_name(other.api)) + " reported " +
+                       std::to_string(other.events) + " events, expected " +
+                       std::to_string(other.expected) + "; ";
+            if (other.api == Api::Native && other.events != row.events)
+                why += "myepoll " + std::to_string(row.events) + " events vs native " +
+                       std::to_string(other.events) + "; ";
+        }
+        cases.report(name, why.empty(), why);
+    }
+}
+
+void check_latency(const Results &r, Cases &cases)
+{
+    for (const auto &row : r.latency) {
+        const bool ok = row.rtt.count > 0 && row.rtt.median > 0;
+        cases.report("latency-" + std::string(api_name(row.api)), ok, "no round trips timed");
+    }
+}
+
+void check_control(const Results &r, Cases &cases)
+{
+    for (const auto &row : r.control) {
+        const bool ok = row.add.median > 0 && row.mod.median > 0 && row.del.median > 0;
+        cases.report("control-n" + std::to_string(row.n) + "-" + std::string(api_name(row.api)), ok,
+                     "a ctl rate is zero");
+    }
+}
+
+void check_floor(const Results &r, Cases &cases)
+{
+    for (const auto &row : r.floor)
+        cases.report("floor-" + row.op, row.cost.count > 0, "no calls timed");
+}
+
+void check_memory(const Results &r, Cases &cases)
+{
+    for (const auto &row : r.memory) {
+        const bool ok = row.slab_per_watch > 0;
+        cases.report("memory-" + std::string(api_name(row.api)), ok,
+                     "no slab growth seen for the watches");
+    }
+}
+
+} // namespace
+
+int print_checks(const Config &config, const Results &results)
+{
+    Cases cases(config.suite);
+    check_floor(results, cases);
+    check_scaling(results, cases);
+    check_latency(results, cases);
+    check_control(results, cases);
+    check_memory(results, cases);
+    std::fflush(stdout);
+    return cases.failed();
+}
+
+} // namespace myepoll::bench

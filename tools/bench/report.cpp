@@ -1,0 +1,145 @@
+#include "report.hpp"
+
+#include <cmath>
+#include <string>
+
+#include "table.hpp"
+
+namespace myepoll::bench
+{
+
+namespace
+{
+
+std::string name(Api api)
+{
+    return std::string(api_name(api));
+}
+
+// Guest instructions for a time under icount, else "-".
+std::string instructions(const Config &config, double ns)
+{
+    if (config.timing != "icount")
+        return "-";
+    return fixed(ns / std::ldexp(1.0, config.icount_shift));
+}
+
+const ScalingRow *native_scaling(const Results &r, std::size_t n, int k)
+{
+    for (const auto &row : r.scaling)
+        if (row.n == n && row.k == k && row.api == Api::Native)
+            return &row;
+    return nullptr;
+}
+
+template <typename Row> const Row *native_of(const std::vector<Row> &rows, std::size_t n)
+{
+    for (const auto &row : rows)
+        if (row.n == n && row.api == Api::Native)
+            return &row;
+    return nullptr;
+}
+
+void scaling_table(const Config &c, const Results &r, std::FILE *out)
+{
+    Table t("scaling", {"timing", "n", "k", "api", "rounds", "events", "wait_med_ns", "wait_p99_ns",
+                        "wait_med_instr", "round_med_ns", "ratio_med", "ratio_p99"});
+    for (const auto &row : r.scaling) {
+        const ScalingRow *native = native_scaling(r, row.n, row.k);
+        const double rm = native ? ratio(row.wait.median, native->wait.median) : 0;
+        const double rp = native ? ratio(row.wait.p99, native->wait.p99) : 0;
+        t.add({c.timing, std::to_string(row.n), std::to_string(row.k), name(row.api),
+               std::to_string(row.wait.count), std::to_string(row.events), fixed(row.wait.median),
+               fixed(row.wait.p99), instructions(c, row.wait.median), fixed(row.round.median),
+               fixed(rm, 3), fixed(rp, 3)});
+    }
+    t.print(out);
+}
+
+void latency_table(const Config &c, const Results &r, std::FILE *out)
+{
+    const LatencyRow *native = nullptr;
+    for (const auto &row : r.latency)
+        if (row.api == Api::Native)
+            native = &row;
+    Table t("latency", {"timing", "api", "round_trips", "rtt_med_ns", "rtt_p99_ns", "rtt_med_instr",
+                        "ratio_med", "ratio_p99"});
+    for (const auto &row : r.latency)
+        t.add({c.timing, name(row.api), std::to_string(row.rtt.count), fixed(row.rtt.median),
+               fixed(row.rtt.p99), instructions(c, row.rtt.median),
+               fixed(native ? ratio(row.rtt.median, native->rtt.median) : 0, 3),
+               fixed(native ? ratio(row.rtt.p99, native->rtt.p99) : 0, 3)});
+    t.print(out);
+}
+
+void control_table(const Config &c, const Results &r, std::FILE *out)
+{
+    Table t("control",
+            {"timing", "n", "api", "add_per_s", "add_cold_per_s", "mod_per_s", "del_per_s",
+             "add_instr", "ratio_add", "ratio_add_cold", "ratio_mod", "ratio_del"});
+    for (const auto &row : r.control) {
+        const ControlRow *nat = native_of(r.control, row.n);
+        t.add({c.timing, std::to_string(row.n), name(row.api), fixed(row.add.median),
+               fixed(row.add_cold), fixed(row.mod.median), fixed(row.del.median),
+               row.add.median > 0 ? instructions(c, 1e9 / row.add.median) : "-",
+               fixed(nat ? ratio(row.add.median, nat->add.median) : 0, 3),
+               fixed(nat ? ratio(row.add_cold, nat->add_cold) : 0, 3),
+               fixed(nat ? ratio(row.mod.median, nat->mod.median) : 0, 3),
+               fixed(nat ? ratio(row.del.median, nat->del.median) : 0, 3)});
+    }
+    t.print(out);
+}
+
+void floor_table(const Config &c, const Results &r, std::FILE *out)
+{
+    Table t("floor", {"timing", "op", "calls", "med_ns", "p99_ns", "med_instr"});
+    for (const auto &row : r.floor)
+        t.add({c.timing, row.op, std::to_string(row.cost.count), fixed(row.cost.median),
+               fixed(row.cost.p99), instructions(c, row.cost.median)});
+    t.print(out);
+}
+
+void memory_tables(const Config &c, const Results &r, std::FILE *out)
+{
+    // slab: every cache's growth, noise included (other caches may shrink
+    // meanwhile); attributed: only the caches that grew by 4 bytes a watch
+    // or more, listed in memory_caches.
+    Table t("memory", {"timing", "n", "api", "slab_bytes_per_watch", "meminfo_bytes_per_watch",
+                       "attributed_bytes_per_watch", "ratio_slab", "ratio_attributed"});
+    Table caches("memory_caches", {"n", "api", "cache", "bytes_per_watch"});
+    auto attributed = [](const MemoryRow &row) {
+        double sum = 0;
+        for (const auto &entry : row.caches)
+            sum += entry.second;
+        return sum;
+    };
+    for (const auto &row : r.memory) {
+        const MemoryRow *nat = native_of(r.memory, row.n);
+        t.add({c.timing, std::to_string(row.n), name(row.api), fixed(row.slab_per_watch, 1),
+               fixed(row.meminfo_per_watch, 1), fixed(attributed(row), 1),
+               fixed(nat ? ratio(row.slab_per_watch, nat->slab_per_watch) : 0, 3),
+               fixed(nat ? ratio(attributed(row), attributed(*nat)) : 0, 3)});
+        for (const auto &[cache, bytes] : row.caches)
+            caches.add({std::to_string(row.n), name(row.api), cache, fixed(bytes, 1)});
+    }
+    t.print(out);
+    caches.print(out);
+}
+
+} // namespace
+
+void print_report(const Config &config, const Results &results, std::FILE *out)
+{
+    if (!results.floor.empty())
+        floor_table(config, results, out);
+    if (!results.scaling.empty())
+        scaling_table(config, results, out);
+    if (!results.latency.empty())
+        latency_table(config, results, out);
+    if (!results.control.empty())
+        control_table(config, results, out);
+    if (!results.memory.empty())
+        memory_tables(config, results, out);
+}
+
+} // namespace myepoll::bench

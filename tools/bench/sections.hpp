@@ -1,0 +1,27 @@
+// The four measurements; each appends its rows to Results.
+#pragma once
+
+#include "config.hpp"
+#include "connections.hpp"
+#include "results.hpp"
+
+namespace myepoll::bench
+{
+
+// Wait-round cost with every server side watched and K of them made ready
+// per round (scaling.cpp).
+void run_scaling(const Config &config, const Connections &conns, Results &results);
+
+// Ping-pong over one connection between two threads (latency.cpp).
+void run_latency(const Config &config, Results &results);
+
+// ADD, MOD, DEL of every server side, per second (control.cpp).
+void run_control(const Config &config, const Connections &conns, Results &results);
+
+// The fixed cost of a call with nothing to do (floor.cpp).
+void run_floor(const Config &config, Results &results);
+
+// Kernel memory per watch from the slab counters (memory.cpp).
+void run_memory(const Config &config, const Connections &conns, Results &results);
+
+} // namespace myepoll::bench
