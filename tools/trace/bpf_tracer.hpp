@@ -19,7 +19,8 @@ class BpfTracer
 {
   public:
     // Loads and attaches every program; the myepoll ones (the module's
-    // tracepoints and fentry on a module function) only if with_myepoll.
+    // tracepoints and fentry on a module function) only if with_myepoll,
+    // the syscall tracepoints only if the kernel has them (syscalls()).
     // Throws std::runtime_error with libbpf's reason on failure.
     explicit BpfTracer(bool with_myepoll);
     ~BpfTracer();
@@ -32,6 +33,9 @@ class BpfTracer
     // Stops counting (the counters stay readable).
     void disarm();
 
+    // The syscalls:sys_{enter,exit}_* programs are attached (the sys_*
+    // counters count).
+    [[nodiscard]] bool syscalls() const { return syscalls_; }
     [[nodiscard]] trace_counters counters() const;
     // The latency samples of the run, in nanoseconds, unsorted.
     [[nodiscard]] std::vector<std::uint64_t> latencies() const;
@@ -41,6 +45,7 @@ class BpfTracer
         void operator()(trace_bpf *skel) const noexcept;
     };
     std::unique_ptr<trace_bpf, Deleter> skel_;
+    bool syscalls_ = false;
 };
 
 } // namespace myepoll::trace

@@ -24,6 +24,28 @@ std::string count_mismatch(std::uint64_t got, std::uint64_t want)
     return "counted " + std::to_string(got) + ", expected " + std::to_string(want);
 }
 
+// The syscall tracepoints against the probes inside the call: as many wait
+// and ctl returns, as many events delivered.
+bool syscall_checks(const Measurement &m, const Options &options, const std::string &run)
+{
+    const trace_counters &c = m.counters;
+    const bool native = m.backend == "native";
+    const std::string waits = native ? "fexit do_epoll_wait" : "myepoll_wait_return";
+    const std::string ctls = native ? "fexit do_epoll_ctl" : "myepoll_ctl";
+    const std::string sys = native ? "sys_exit_epoll_*" : "sys_exit_ioctl";
+    auto check = [&](const char *name, std::uint64_t got, std::uint64_t want,
+                     const std::string &what, const std::string &probe) {
+        return report_case(options, m.syscalls && got == want, run + "-" + name,
+                           m.syscalls ? sys + " counted " + std::to_string(got) + " " + what +
+                                            ", " + probe + " " + std::to_string(want)
+                                      : "no syscall tracepoints in this kernel");
+    };
+    bool all = check("sys-waits", c.sys_waits, c.wait_returns, "waits", waits);
+    all &= check("sys-delivered", c.sys_delivered, c.delivered, "events", waits);
+    all &= check("sys-ctls", c.sys_ctls, c.ctl_calls, "ctls", ctls);
+    return all;
+}
+
 } // namespace
 
 bool report_checks(const std::vector<Measurement> &runs, const Options &options)
@@ -44,6 +66,8 @@ bool report_checks(const std::vector<Measurement> &runs, const Options &options)
                             "fentry on myep_wake_callback " +
                                 count_mismatch(m.counters.callbacks_fentry, m.counters.callbacks) +
                                 " (the myepoll_wake tracepoint)");
+        if (!options.expectations.empty())
+            all &= syscall_checks(m, options, run);
     }
     return all;
 }

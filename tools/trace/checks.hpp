@@ -1,6 +1,7 @@
 // The @@myepoll case lines of a traced run (docs/testing.md): one per run
-// (it finished), one per --expect, and on myepoll one cross-check of the
-// module's wake tracepoint against fentry on its wake callback.
+// (it finished), one per --expect, and with --expect the cross-checks: on
+// myepoll the module's wake tracepoint against fentry on its wake callback;
+// on both the syscall tracepoints against the wait and ctl probes.
 #pragma once
 
 #include <vector>

@@ -35,6 +35,10 @@ inline constexpr std::array kCounterFields{
     CounterField{"transfers", &trace_counters::transfers},
     CounterField{"requeued", &trace_counters::requeued},
     CounterField{"samples", &trace_counters::samples},
+    CounterField{"sys_waits", &trace_counters::sys_waits},
+    CounterField{"sys_delivered", &trace_counters::sys_delivered},
+    CounterField{"sys_wait_ns", &trace_counters::sys_wait_ns},
+    CounterField{"sys_ctls", &trace_counters::sys_ctls},
 };
 
 bool counter_exists(std::string_view name);
@@ -52,6 +56,7 @@ struct Measurement {
     std::string backend;
     std::uint64_t messages = 0;
     bool ok = false;
+    bool syscalls = false; // the sys_* counters were counted
     std::string error;
     trace_counters counters{};
     Latency latency;

@@ -37,6 +37,7 @@ Measurement measure(BpfTracer &tracer, BackendKind kind, const WorkloadSpec &spe
     }
     tracer.disarm();
     m.counters = tracer.counters();
+    m.syscalls = tracer.syscalls();
     m.latency = latency_of(tracer.latencies());
     return m;
 }
@@ -69,6 +70,10 @@ int main(int argc, char **argv)
     std::vector<Measurement> runs;
     try {
         BpfTracer tracer(with_myepoll);
+        if (!tracer.syscalls())
+            std::fprintf(stderr, "trace: no syscalls:sys_exit_epoll_* tracepoints "
+                                 "(CONFIG_FTRACE_SYSCALLS, tracefs mounted?): no syscall-level "
+                                 "counts (waits, wait us: -)\n");
         for (const WorkloadSpec &spec : options.workloads)
             for (const BackendKind kind : options.backends) {
                 runs.push_back(measure(tracer, kind, spec));

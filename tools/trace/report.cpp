@@ -47,19 +47,25 @@ std::string json_escape(const std::string &text)
 
 void print_table(const std::vector<Measurement> &runs)
 {
-    demo::Table table({"workload", "backend", "result", "messages", "delivered", "callbacks",
-                       "cb/event", "filtered", "wakeups", "spurious", "requeued", "p50 us",
-                       "p90 us", "p99 us"},
+    demo::Table table({"workload", "backend", "result", "messages", "waits", "delivered",
+                       "callbacks", "cb/event", "filtered", "wakeups", "spurious", "requeued",
+                       "wait us", "p50 us", "p90 us", "p99 us"},
                       {"workload", "backend", "result"});
     for (const Measurement &m : runs) {
         const trace_counters &c = m.counters;
         const bool myepoll = m.backend == "myepoll";
+        // waits: native from sys_exit_epoll_*, myepoll from myepoll_wait_return.
+        const bool waits = myepoll || m.syscalls;
+        const std::uint64_t wait_count = myepoll ? c.wait_returns : c.sys_waits;
+        const std::string wait_us =
+            m.syscalls && c.sys_waits ? micros(c.sys_wait_ns / c.sys_waits) : "-";
         table.add_row({m.workload, m.backend, m.ok ? "ok" : "FAIL", std::to_string(m.messages),
-                       std::to_string(c.delivered), std::to_string(c.callbacks),
-                       ratio(c.callbacks, c.delivered), std::to_string(c.filtered),
-                       std::to_string(c.wakeups), std::to_string(c.spurious),
-                       myepoll ? std::to_string(c.requeued) : "-", micros(m.latency.p50),
-                       micros(m.latency.p90), micros(m.latency.p99)});
+                       waits ? std::to_string(wait_count) : "-", std::to_string(c.delivered),
+                       std::to_string(c.callbacks), ratio(c.callbacks, c.delivered),
+                       std::to_string(c.filtered), std::to_string(c.wakeups),
+                       std::to_string(c.spurious), myepoll ? std::to_string(c.requeued) : "-",
+                       wait_us, micros(m.latency.p50), micros(m.latency.p90),
+                       micros(m.latency.p99)});
     }
     std::printf("\n");
     table.print(stdout);
@@ -73,9 +79,10 @@ void print_json(const std::vector<Measurement> &runs)
     for (const Measurement &m : runs) {
         std::printf(
             "%s  {\"workload\": \"%s\", \"backend\": \"%s\", \"ok\": %s, \"error\": \"%s\", "
-            "\"messages\": %llu",
+            "\"messages\": %llu, \"syscalls\": %s",
             sep, m.workload.c_str(), m.backend.c_str(), m.ok ? "true" : "false",
-            json_escape(m.error).c_str(), static_cast<unsigned long long>(m.messages));
+            json_escape(m.error).c_str(), static_cast<unsigned long long>(m.messages),
+            m.syscalls ? "true" : "false");
         for (const CounterField &f : kCounterFields)
             std::printf(", \"%s\": %llu", f.name, m.counters.*f.field);
         std::printf(", \"latency_ns\": {\"samples\": %llu, \"p50\": %llu, \"p90\": %llu, "

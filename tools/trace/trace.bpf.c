@@ -7,7 +7,9 @@
  *            module's tracepoints, module/trace.h), fentry myep_wake_callback
  *            (a module function: needs the module's BTF)
  *   both:    fentry sock_def_readable (the socket's wakeup, starts a latency
- *            sample), tp_btf sched_wakeup of the waiter
+ *            sample), tp_btf sched_wakeup of the waiter; tracepoint/syscalls
+ *            sys_{enter,exit}_epoll_{wait,pwait,pwait2,ctl} (native) and
+ *            sys_{enter,exit}_ioctl (myepoll's WAIT and CTL commands)
  *
  * A sample is the time from the first socket wakeup after the waiter's last
  * return to its next return with events. */
@@ -45,7 +47,7 @@ __u16 target_port;
 
 struct trace_counters counters;
 __u64 latency_ns[TRACE_MAX_SAMPLES];
-__u64 pending_ts; /* first socket wakeup not yet followed by a return */
+__u64 pending_ts;   /* first socket wakeup not yet followed by a return */
 __u32 pending_wake; /* the waiter was woken and has not returned events */
 
 static __always_inline bool is_waiter(void)
@@ -151,8 +153,7 @@ int BPF_PROG(native_callback, wait_queue_entry_t *wait, unsigned int mode, int s
 }
 
 SEC("fexit/do_epoll_ctl")
-int BPF_PROG(native_ctl, int epfd, int op, int fd, struct epoll_event *epds, bool nonblock,
-             int ret)
+int BPF_PROG(native_ctl, int epfd, int op, int fd, struct epoll_event *epds, bool nonblock, int ret)
 {
     count_ctl(ret);
     return 0;
@@ -188,8 +189,7 @@ SEC("fentry/myep_wake_callback")
 int BPF_PROG(myepoll_callback_entry, wait_queue_entry_t *wait, unsigned int mode, int sync,
              void *key)
 {
-    struct myep_pwq *pwq =
-        (void *)((char *)wait - bpf_core_field_offset(struct myep_pwq, wait));
+    struct myep_pwq *pwq = (void *)((char *)wait - bpf_core_field_offset(struct myep_pwq, wait));
 
     if (workload_file(BPF_CORE_READ(pwq, item, file)))
         __sync_fetch_and_add(&counters.callbacks_fentry, 1);
@@ -219,4 +219,81 @@ int BPF_PROG(myepoll_wait_return, void *ep, int result)
 {
     count_wait_return(result);
     return 0;
+}
+
+/* ---- syscall level (tracepoint/syscalls, CONFIG_FTRACE_SYSCALLS) ----
+ * Native: epoll_{wait,pwait,pwait2} and epoll_ctl.  myepoll: the ioctls
+ * whose command is MYEPOLL_IOC_WAIT or _CTL (set by the tool).  The tool
+ * leaves these programs out when the kernel has no such tracepoints. */
+
+enum { SYS_NONE, SYS_WAIT, SYS_CTL };
+
+__u32 ioctl_wait_cmd, ioctl_ctl_cmd;
+__u64 sys_entry_ts; /* the waiter's epoll syscall in progress: entry time */
+__u32 sys_kind;     /* ... and which kind (SYS_*) */
+
+static __always_inline int sys_enter(__u32 kind)
+{
+    if (!is_waiter())
+        return 0;
+    sys_kind = kind;
+    sys_entry_ts = bpf_ktime_get_ns();
+    return 0;
+}
+
+static __always_inline int sys_exit(__u32 kind, long ret)
+{
+    __u64 start;
+
+    /* Exact counts even when the entry was missed: the kind comes from the
+     * exit (an ioctl's from its entry). */
+    if (!is_waiter() || kind == SYS_NONE)
+        return 0;
+    start = __sync_lock_test_and_set(&sys_entry_ts, 0);
+    sys_kind = SYS_NONE;
+    if (kind == SYS_CTL) {
+        __sync_fetch_and_add(&counters.sys_ctls, 1);
+        return 0;
+    }
+    __sync_fetch_and_add(&counters.sys_waits, 1);
+    if (ret > 0)
+        __sync_fetch_and_add(&counters.sys_delivered, ret);
+    if (start)
+        __sync_fetch_and_add(&counters.sys_wait_ns, bpf_ktime_get_ns() - start);
+    return 0;
+}
+
+#define SYS_PROBES(name, kind)                                                                     \
+    SEC("tracepoint/syscalls/sys_enter_" #name)                                                    \
+    int sys_enter_##name(struct trace_event_raw_sys_enter *ctx)                                    \
+    {                                                                                              \
+        return sys_enter(kind);                                                                    \
+    }                                                                                              \
+    SEC("tracepoint/syscalls/sys_exit_" #name)                                                     \
+    int sys_exit_##name(struct trace_event_raw_sys_exit *ctx)                                      \
+    {                                                                                              \
+        return sys_exit(kind, ctx->ret);                                                           \
+    }
+
+SYS_PROBES(epoll_wait, SYS_WAIT)
+SYS_PROBES(epoll_pwait, SYS_WAIT)
+SYS_PROBES(epoll_pwait2, SYS_WAIT)
+SYS_PROBES(epoll_ctl, SYS_CTL)
+
+SEC("tracepoint/syscalls/sys_enter_ioctl")
+int sys_enter_ioctl(struct trace_event_raw_sys_enter *ctx)
+{
+    const __u32 cmd = ctx->args[1];
+
+    if (cmd && cmd == ioctl_wait_cmd)
+        return sys_enter(SYS_WAIT);
+    if (cmd && cmd == ioctl_ctl_cmd)
+        return sys_enter(SYS_CTL);
+    return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_ioctl")
+int sys_exit_ioctl(struct trace_event_raw_sys_exit *ctx)
+{
+    return is_waiter() ? sys_exit(sys_kind, ctx->ret) : 0;
 }

@@ -24,6 +24,12 @@ struct trace_counters {
     unsigned long long transfers;        /* myepoll: myepoll_transfer */
     unsigned long long requeued;         /* myepoll: LT items re-queued */
     unsigned long long samples;          /* latency samples taken (may pass the max) */
+    /* Syscall level (tracepoint/syscalls): native epoll_{wait,pwait,pwait2}
+     * and epoll_ctl, myepoll's MYEPOLL_IOC_WAIT and _CTL ioctls. */
+    unsigned long long sys_waits;     /* wait syscalls that returned */
+    unsigned long long sys_delivered; /* ... sum of their positive returns */
+    unsigned long long sys_wait_ns;   /* ... total time from entry to exit */
+    unsigned long long sys_ctls;      /* ctl syscalls that returned */
 };
 
 #endif
