@@ -46,128 +46,113 @@ TRACE_DEFINE_ENUM(MYEP_WAKE_PENDING);
 			 { EPOLL_CTL_MOD,	"MOD" })
 
 TRACE_EVENT(myepoll_ctl,
+	    TP_PROTO(const struct myep *ep, int op, int fd, __poll_t events,
+		     int result),
 
-	TP_PROTO(const struct myep *ep, int op, int fd, __poll_t events,
-		 int result),
+	    TP_ARGS(ep, op, fd, events, result),
 
-	TP_ARGS(ep, op, fd, events, result),
+	    TP_STRUCT__entry(__field(const void *, ep)
+			     __field(int, op)
+			     __field(int, fd)
+			     __field(unsigned int, events)
+			     __field(int, result)
+	    ),
 
-	TP_STRUCT__entry(
-		__field(const void *,	ep)
-		__field(int,		op)
-		__field(int,		fd)
-		__field(unsigned int,	events)
-		__field(int,		result)
-	),
+	    TP_fast_assign(__entry->ep = ep;
+			   __entry->op = op;
+			   __entry->fd = fd;
+			   __entry->events = (__force unsigned int)events;
+			   __entry->result = result;
+	    ),
 
-	TP_fast_assign(
-		__entry->ep = ep;
-		__entry->op = op;
-		__entry->fd = fd;
-		__entry->events = (__force unsigned int)events;
-		__entry->result = result;
-	),
-
-	TP_printk("ep=%p op=%s fd=%d events=%#x result=%d",
-		  __entry->ep, show_myep_ctl_op(__entry->op), __entry->fd,
-		  __entry->events, __entry->result)
+	    TP_printk("ep=%p op=%s fd=%d events=%#x result=%d",
+		      __entry->ep, show_myep_ctl_op(__entry->op), __entry->fd,
+		      __entry->events, __entry->result)
 );
 
 TRACE_EVENT(myepoll_wake,
+	    TP_PROTO(const struct myep_item *item, __poll_t key, int sync,
+		     enum myep_wake_result result, bool woke),
 
-	TP_PROTO(const struct myep_item *item, __poll_t key, int sync,
-		 enum myep_wake_result result, bool woke),
+	    TP_ARGS(item, key, sync, result, woke),
 
-	TP_ARGS(item, key, sync, result, woke),
+	    TP_STRUCT__entry(__field(const void *, ep)
+			     __field(const void *, item)
+			     __field(int, fd)
+			     __field(unsigned int, key)
+			     __field(unsigned int, events)
+			     __field(int, sync)
+			     __field(int, result)
+			     __field(bool, woke)
+	    ),
 
-	TP_STRUCT__entry(
-		__field(const void *,	ep)
-		__field(const void *,	item)
-		__field(int,		fd)
-		__field(unsigned int,	key)
-		__field(unsigned int,	events)
-		__field(int,		sync)
-		__field(int,		result)
-		__field(bool,		woke)
-	),
+	    TP_fast_assign(__entry->ep = item->ep;
+			   __entry->item = item;
+			   __entry->fd = item->fd;
+			   __entry->key = (__force unsigned int)key;
+			   __entry->events = (__force unsigned int)item->event.events;
+			   __entry->sync = sync;
+			   __entry->result = result;
+			   __entry->woke = woke;
+	    ),
 
-	TP_fast_assign(
-		__entry->ep = item->ep;
-		__entry->item = item;
-		__entry->fd = item->fd;
-		__entry->key = (__force unsigned int)key;
-		__entry->events = (__force unsigned int)item->event.events;
-		__entry->sync = sync;
-		__entry->result = result;
-		__entry->woke = woke;
-	),
-
-	TP_printk("ep=%p item=%p fd=%d key=%#x events=%#x sync=%d %s%s",
-		  __entry->ep, __entry->item, __entry->fd, __entry->key,
-		  __entry->events, __entry->sync,
-		  show_myep_wake_result(__entry->result),
-		  __entry->woke ? " woke" : "")
+	    TP_printk("ep=%p item=%p fd=%d key=%#x events=%#x sync=%d %s%s",
+		      __entry->ep, __entry->item, __entry->fd, __entry->key,
+		      __entry->events, __entry->sync,
+		      show_myep_wake_result(__entry->result),
+		      __entry->woke ? " woke" : "")
 );
 
 TRACE_EVENT(myepoll_woken,
+	    TP_PROTO(const struct myep *ep, bool timed_out),
 
-	TP_PROTO(const struct myep *ep, bool timed_out),
+	    TP_ARGS(ep, timed_out),
 
-	TP_ARGS(ep, timed_out),
+	    TP_STRUCT__entry(__field(const void *, ep)
+			     __field(bool, timed_out)
+	    ),
 
-	TP_STRUCT__entry(
-		__field(const void *,	ep)
-		__field(bool,		timed_out)
-	),
+	    TP_fast_assign(__entry->ep = ep;
+			   __entry->timed_out = timed_out;
+	    ),
 
-	TP_fast_assign(
-		__entry->ep = ep;
-		__entry->timed_out = timed_out;
-	),
-
-	TP_printk("ep=%p%s", __entry->ep,
-		  __entry->timed_out ? " timed out" : "")
+	    TP_printk("ep=%p%s", __entry->ep,
+		      __entry->timed_out ? " timed out" : "")
 );
 
 TRACE_EVENT(myepoll_transfer,
+	    TP_PROTO(const struct myep *ep, int delivered, int requeued),
 
-	TP_PROTO(const struct myep *ep, int delivered, int requeued),
+	    TP_ARGS(ep, delivered, requeued),
 
-	TP_ARGS(ep, delivered, requeued),
+	    TP_STRUCT__entry(__field(const void *, ep)
+			     __field(int, delivered)
+			     __field(int, requeued)
+	    ),
 
-	TP_STRUCT__entry(
-		__field(const void *,	ep)
-		__field(int,		delivered)
-		__field(int,		requeued)
-	),
+	    TP_fast_assign(__entry->ep = ep;
+			   __entry->delivered = delivered;
+			   __entry->requeued = requeued;
+	    ),
 
-	TP_fast_assign(
-		__entry->ep = ep;
-		__entry->delivered = delivered;
-		__entry->requeued = requeued;
-	),
-
-	TP_printk("ep=%p delivered=%d requeued=%d", __entry->ep,
-		  __entry->delivered, __entry->requeued)
+	    TP_printk("ep=%p delivered=%d requeued=%d", __entry->ep,
+		      __entry->delivered, __entry->requeued)
 );
 
 TRACE_EVENT(myepoll_wait_return,
+	    TP_PROTO(const struct myep *ep, int result),
 
-	TP_PROTO(const struct myep *ep, int result),
+	    TP_ARGS(ep, result),
 
-	TP_ARGS(ep, result),
+	    TP_STRUCT__entry(__field(const void *, ep)
+			     __field(int, result)
+	    ),
 
-	TP_STRUCT__entry(
-		__field(const void *,	ep)
-		__field(int,		result)
-	),
+	    TP_fast_assign(__entry->ep = ep;
+			   __entry->result = result;
+	    ),
 
-	TP_fast_assign(
-		__entry->ep = ep;
-		__entry->result = result;
-	),
-
-	TP_printk("ep=%p result=%d", __entry->ep, __entry->result)
+	    TP_printk("ep=%p result=%d", __entry->ep, __entry->result)
 );
 
 #endif /* _MYEP_TRACE_H */

@@ -199,4 +199,5 @@ static struct kunit_suite filter_suite = {
 	.exit = mk_exit,
 	.test_cases = filter_cases,
 };
+
 kunit_test_suite(filter_suite);

@@ -195,7 +195,7 @@ void mk_close(struct kunit *test, struct file *file)
 			return;
 		}
 	}
-	KUNIT_FAIL(test, "mk_close: file %p is not tracked", file);
+	KUNIT_FAIL(test, "%s: file %p is not tracked", __func__, file);
 }
 
 struct file *mk_instance(struct kunit *test)
@@ -256,7 +256,8 @@ static int mk_fake_release(struct inode *inode, struct file *file)
 	 * release) rather than let it write to freed memory.
 	 */
 	if (waitqueue_active(&f->wqh)) {
-		kunit_fail_current_test("a wait entry is still on the queue of a fake file at its release");
+		kunit_fail_current_test("%s",
+					"a wait entry is still on the queue of a fake file at its release");
 		spin_lock(&mk_orphans_lock);
 		list_add(&f->orphan, &mk_orphans);
 		spin_unlock(&mk_orphans_lock);
@@ -525,6 +526,7 @@ int mk_item_pwqs(struct file *epf, struct myep_item *item, int *detached)
 	mutex_lock(&ep->mtx);
 	for (pwq = item->pwqlist; pwq; pwq = pwq->next) {
 		n++;
+		/* Pairs with the smp_store_release() at POLLFREE (wake.c). */
 		if (!smp_load_acquire(&pwq->whead))
 			d++;
 	}

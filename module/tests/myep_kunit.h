@@ -98,6 +98,7 @@ static inline struct myep *mk_ep(struct file *epf)
 {
 	return epf->private_data;
 }
+
 struct myep_item *mk_find(struct file *epf, struct file *tfile, int fd);
 int mk_tree_count(struct file *epf);
 int mk_ready_count(struct file *epf);

@@ -203,4 +203,5 @@ static struct kunit_suite nested_suite = {
 	.exit = mk_exit,
 	.test_cases = nested_cases,
 };
+
 kunit_test_suite(nested_suite);

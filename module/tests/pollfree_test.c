@@ -39,6 +39,7 @@ static bool pollfree_and_free(struct kunit *test, struct mk_fake *f,
 {
 	WRITE_ONCE(f->extq, NULL);	/* the file stops offering it */
 	__wake_up(q, TASK_NORMAL, 0, poll_to_key(EPOLLHUP | POLLFREE));
+	/* Single-threaded, the queue is settled: a lockless check is fine. */
 	if (waitqueue_active(q)) {
 		KUNIT_FAIL(test, "POLLFREE left an entry on the queue");
 		return false;
@@ -62,6 +63,7 @@ static void pollfree_detaches_entry(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, item);
 	KUNIT_EXPECT_EQ(test, mk_item_pwqs(epf, item, &detached), 2);
 	KUNIT_EXPECT_EQ(test, detached, 0);
+	/* Single-threaded, the queue is settled: a lockless check is fine. */
 	KUNIT_EXPECT_TRUE(test, waitqueue_active(q));
 	KUNIT_ASSERT_TRUE(test, pollfree_and_free(test, f, q));
 	KUNIT_EXPECT_EQ(test, mk_item_pwqs(epf, item, &detached), 2);
@@ -74,6 +76,7 @@ static void pollfree_detaches_entry(struct kunit *test)
 	mk_fake_wake(f, EPOLLIN);
 	KUNIT_EXPECT_EQ(test, mk_harvest(epf, ev, 2), 1);
 	KUNIT_EXPECT_EQ(test, mk_del(epf, f->file, 1), 0);
+	/* Single-threaded, the queue is settled: a lockless check is fine. */
 	KUNIT_EXPECT_FALSE(test, waitqueue_active(&f->wqh));
 }
 
@@ -100,6 +103,7 @@ static void pollfree_then_release(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, mk_add(epf, f->file, 1, EV_IN, 1), 0);
 	KUNIT_ASSERT_TRUE(test, pollfree_and_free(test, f, q));
 	mk_close(test, epf);
+	/* Single-threaded, the queue is settled: a lockless check is fine. */
 	KUNIT_EXPECT_FALSE(test, waitqueue_active(&f->wqh));
 }
 
@@ -198,4 +202,5 @@ static struct kunit_suite pollfree_suite = {
 	.exit = mk_exit,
 	.test_cases = pollfree_cases,
 };
+
 kunit_test_suite(pollfree_suite);

@@ -290,4 +290,5 @@ static struct kunit_suite ready_suite = {
 	.exit = mk_exit,
 	.test_cases = ready_cases,
 };
+
 kunit_test_suite(ready_suite);

@@ -291,4 +291,5 @@ static struct kunit_suite transfer_suite = {
 	.exit = mk_exit,
 	.test_cases = transfer_cases,
 };
+
 kunit_test_suite(transfer_suite);

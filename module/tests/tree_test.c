@@ -66,8 +66,10 @@ static void tree_key_is_file_and_fd(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mk_tree_count(epf), 1);
 	/* Both entries were hooked on the file's queue; one is left. */
 	KUNIT_EXPECT_EQ(test, mk_item_pwqs(epf, b, NULL), 1);
+	/* Single-threaded, the queue is settled: a lockless check is fine. */
 	KUNIT_EXPECT_TRUE(test, waitqueue_active(&f->wqh));
 	KUNIT_EXPECT_EQ(test, mk_del(epf, f->file, 4), 0);
+	/* Likewise: the DEL above unhooked synchronously. */
 	KUNIT_EXPECT_FALSE(test, waitqueue_active(&f->wqh));
 }
 
@@ -178,8 +180,10 @@ static void tree_delete_rebalance(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, check_inorder(test, epf), 0);
 	KUNIT_EXPECT_TRUE(test, RB_EMPTY_ROOT(&mk_ep(epf)->rbr.rb_root));
 	KUNIT_EXPECT_NULL(test, rb_first_cached(&mk_ep(epf)->rbr));
-	for (i = 0; i < NFILES; i++)
+	for (i = 0; i < NFILES; i++) {
+		/* Single-threaded, the queue is settled: a lockless check is fine. */
 		KUNIT_EXPECT_FALSE(test, waitqueue_active(&f[i]->wqh));
+	}
 }
 
 /* ctl's answers in native order, after the fd lookup. */
@@ -250,6 +254,7 @@ static void tree_release_unhooks(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mk_ready_count(epf), 10);
 	mk_close(test, epf);
 	for (i = 0; i < 4; i++) {
+		/* Single-threaded, the queue is settled: a lockless check is fine. */
 		KUNIT_EXPECT_FALSE(test, waitqueue_active(&f[i]->wqh));
 		/* The files are still usable, and still wake nobody. */
 		mk_fake_wake(f[i], EPOLLIN);
@@ -273,4 +278,5 @@ static struct kunit_suite tree_suite = {
 	.exit = mk_exit,
 	.test_cases = tree_cases,
 };
+
 kunit_test_suite(tree_suite);
