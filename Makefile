@@ -120,11 +120,11 @@ $(TRACE_GEN)/trace.bpf.o: tools/trace/trace.bpf.c tools/trace/trace_shared.h $(T
 $(TRACE_GEN)/trace.skel.h: $(TRACE_GEN)/trace.bpf.o
 	bpftool gen skeleton $< name trace_bpf >$@.tmp && mv $@.tmp $@
 
-$(TRACE_OBJS): CXXFLAGS += -I$(CURDIR)/$(TRACE_GEN) -I$(CURDIR)/tools/trace -I$(CURDIR)/tools/demo
+$(TRACE_OBJS): CXXFLAGS += -I$(CURDIR)/$(TRACE_GEN) -I$(CURDIR)/tools/trace
 $(TRACE_OBJS): $(TRACE_GEN)/trace.skel.h
 
-# Reuses the demo's table.  Static libelf needs zlib and zstd.
-$(BUILD)/trace: $(TRACE_OBJS) $(BUILD)/tools/demo/table.o $(LIB)
+# Static libelf needs zlib and zstd.
+$(BUILD)/trace: $(TRACE_OBJS) $(LIB)
 	$(CXX) $(CXXFLAGS) -o $@ $^ -lbpf -lelf -lz -lzstd $(LDFLAGS)
 $(BUILD)/bench: $(BENCH_OBJS) $(LIB)
 	$(CXX) $(CXXFLAGS) -o $@ $^ $(LDFLAGS)

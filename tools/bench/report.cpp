@@ -3,7 +3,7 @@
 #include <cmath>
 #include <string>
 
-#include "table.hpp"
+#include "result_table.hpp"
 
 namespace myepoll::bench
 {
@@ -42,8 +42,9 @@ template <typename Row> const Row *native_of(const std::vector<Row> &rows, std::
 
 void scaling_table(const Config &c, const Results &r, std::FILE *out)
 {
-    Table t("scaling", {"timing", "n", "k", "api", "rounds", "events", "wait_med_ns", "wait_p99_ns",
-                        "wait_med_instr", "round_med_ns", "ratio_med", "ratio_p99"});
+    ResultTable t("scaling",
+                  {"timing", "n", "k", "api", "rounds", "events", "wait_med_ns", "wait_p99_ns",
+                   "wait_med_instr", "round_med_ns", "ratio_med", "ratio_p99"});
     for (const auto &row : r.scaling) {
         const ScalingRow *native = native_scaling(r, row.n, row.k);
         const double rm = native ? ratio(row.wait.median, native->wait.median) : 0;
@@ -62,8 +63,8 @@ void latency_table(const Config &c, const Results &r, std::FILE *out)
     for (const auto &row : r.latency)
         if (row.api == Api::Native)
             native = &row;
-    Table t("latency", {"timing", "api", "round_trips", "rtt_med_ns", "rtt_p99_ns", "rtt_med_instr",
-                        "ratio_med", "ratio_p99"});
+    ResultTable t("latency", {"timing", "api", "round_trips", "rtt_med_ns", "rtt_p99_ns",
+                              "rtt_med_instr", "ratio_med", "ratio_p99"});
     for (const auto &row : r.latency)
         t.add({c.timing, name(row.api), std::to_string(row.rtt.count), fixed(row.rtt.median),
                fixed(row.rtt.p99), instructions(c, row.rtt.median),
@@ -74,9 +75,9 @@ void latency_table(const Config &c, const Results &r, std::FILE *out)
 
 void control_table(const Config &c, const Results &r, std::FILE *out)
 {
-    Table t("control",
-            {"timing", "n", "api", "add_per_s", "add_cold_per_s", "mod_per_s", "del_per_s",
-             "add_instr", "ratio_add", "ratio_add_cold", "ratio_mod", "ratio_del"});
+    ResultTable t("control",
+                  {"timing", "n", "api", "add_per_s", "add_cold_per_s", "mod_per_s", "del_per_s",
+                   "add_instr", "ratio_add", "ratio_add_cold", "ratio_mod", "ratio_del"});
     for (const auto &row : r.control) {
         const ControlRow *nat = native_of(r.control, row.n);
         t.add({c.timing, std::to_string(row.n), name(row.api), fixed(row.add.median),
@@ -92,7 +93,7 @@ void control_table(const Config &c, const Results &r, std::FILE *out)
 
 void floor_table(const Config &c, const Results &r, std::FILE *out)
 {
-    Table t("floor", {"timing", "op", "calls", "med_ns", "p99_ns", "med_instr"});
+    ResultTable t("floor", {"timing", "op", "calls", "med_ns", "p99_ns", "med_instr"});
     for (const auto &row : r.floor)
         t.add({c.timing, row.op, std::to_string(row.cost.count), fixed(row.cost.median),
                fixed(row.cost.p99), instructions(c, row.cost.median)});
@@ -104,9 +105,10 @@ void memory_tables(const Config &c, const Results &r, std::FILE *out)
     // slab: every cache's growth, noise included (other caches may shrink
     // meanwhile); attributed: only the caches that grew by 4 bytes a watch
     // or more, listed in memory_caches.
-    Table t("memory", {"timing", "n", "api", "slab_bytes_per_watch", "meminfo_bytes_per_watch",
-                       "attributed_bytes_per_watch", "ratio_slab", "ratio_attributed"});
-    Table caches("memory_caches", {"n", "api", "cache", "bytes_per_watch"});
+    ResultTable t("memory",
+                  {"timing", "n", "api", "slab_bytes_per_watch", "meminfo_bytes_per_watch",
+                   "attributed_bytes_per_watch", "ratio_slab", "ratio_attributed"});
+    ResultTable caches("memory_caches", {"n", "api", "cache", "bytes_per_watch"});
     auto attributed = [](const MemoryRow &row) {
         double sum = 0;
         for (const auto &entry : row.caches)

@@ -26,9 +26,10 @@ std::string fixed(double value, int decimals)
 
 void print_report(const std::vector<RunResult> &runs, const Options &options)
 {
-    Table table({"backend", "result", "connections", "peak open", "requests", "completed", "errors",
-                 "connect s", "echo s", "requests/s", "loop turns", "events/turn"},
-                {"backend", "result"});
+    myepoll::Table table({"backend", "result", "connections", "peak open", "requests", "completed",
+                          "errors", "connect s", "echo s", "requests/s", "loop turns",
+                          "events/turn"},
+                         {"backend", "result"});
     for (const RunResult &r : runs) {
         const std::uint64_t errors = r.load.errors.total() + r.server.errors;
         const bool ran = r.started;

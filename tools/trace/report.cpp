@@ -47,10 +47,10 @@ std::string json_escape(const std::string &text)
 
 void print_table(const std::vector<Measurement> &runs)
 {
-    demo::Table table({"workload", "backend", "result", "messages", "waits", "delivered",
-                       "callbacks", "cb/event", "filtered", "wakeups", "spurious", "requeued",
-                       "wait us", "p50 us", "p90 us", "p99 us"},
-                      {"workload", "backend", "result"});
+    Table table({"workload", "backend", "result", "messages", "waits", "delivered", "callbacks",
+                 "cb/event", "filtered", "wakeups", "spurious", "requeued", "wait us", "p50 us",
+                 "p90 us", "p99 us"},
+                {"workload", "backend", "result"});
     for (const Measurement &m : runs) {
         const trace_counters &c = m.counters;
         const bool myepoll = m.backend == "myepoll";

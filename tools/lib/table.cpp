@@ -2,11 +2,11 @@
 
 #include <algorithm>
 
-namespace myepoll::demo
+namespace myepoll
 {
 
-Table::Table(std::vector<std::string> headers, std::vector<std::string> left_aligned)
-    : headers_(std::move(headers))
+Table::Table(std::vector<std::string> headers, std::vector<std::string> left_aligned, Rule rule)
+    : headers_(std::move(headers)), rule_(rule)
 {
     for (const auto &h : headers_)
         left_.push_back(std::find(left_aligned.begin(), left_aligned.end(), h) !=
@@ -40,12 +40,14 @@ void Table::print(std::FILE *out) const
         std::fprintf(out, "%s\n", text.c_str());
     };
     line(headers_);
-    std::vector<std::string> rule;
-    for (std::size_t w : width)
-        rule.emplace_back(w, '-');
-    line(rule);
+    if (rule_ == Rule::Dashes) {
+        std::vector<std::string> dashes;
+        for (std::size_t w : width)
+            dashes.emplace_back(w, '-');
+        line(dashes);
+    }
     for (const auto &row : rows_)
         line(row);
 }
 
-} // namespace myepoll::demo
+} // namespace myepoll
