@@ -15,8 +15,9 @@
  * No reference to the watched file is held.  The mark pins the inode, and
  * with it the socket's wait queue.  A mark outlives its last item (DEL
  * leaves it idle, for a cheap DEL and re-ADD) until the next close of a
- * file of that inode or module exit; an idle mark pins an inode that an
- * open file keeps alive anyway.  Two
+ * file of that inode or the release of the last instance
+ * (myep_destroy_idle_marks()); an idle mark pins an inode that an open
+ * file keeps alive anyway.  Two
  * kinds of files are tracked otherwise (myep_track_close()): instances,
  * through the watched instance's refs list, and files that send no close
  * event (FMODE_NONOTIFY), which are pinned by a reference.
@@ -109,7 +110,7 @@ out:
  * Detach @item.  The mark stays, idle, when its last item goes: DEL is then
  * as cheap as native's, and a later ADD of a file of the same inode finds
  * it.  Idle marks go at the next close of a file of their inode
- * (myep_on_close()) or at module exit (myep_destroy_idle_marks()).
+ * (myep_on_close()) or with the last instance (myep_destroy_idle_marks()).
  */
 static void myep_mark_detach(struct myep_item *item)
 {
@@ -274,23 +275,40 @@ int myep_close_tracking_init(void)
 	return 0;
 }
 
-/*
- * At exit no instance, hence no item, exists: every mark left is idle.  The
- * group's list is read under its lock; the mark cannot go before we destroy
- * it, since that takes myep_marks_mutex, which we hold.
- */
-static void myep_destroy_idle_marks(void)
+/* The first mark of our group that no item uses, or NULL. */
+static struct myep_mark *myep_first_idle_mark(void)
 {
 	struct fsnotify_mark *fsn;
+	struct myep_mark *found = NULL;
+
+	lockdep_assert_held(&myep_marks_mutex);
+	fsnotify_group_lock(myep_group);
+	list_for_each_entry(fsn, &myep_group->marks_list, g_list) {
+		if (hlist_empty(&myep_mark_of(fsn)->items)) {
+			found = myep_mark_of(fsn);
+			break;
+		}
+	}
+	fsnotify_group_unlock(myep_group);
+	return found;
+}
+
+/*
+ * Destroy every idle mark: called when the last instance goes, so that
+ * nothing of ours outlives the instances, and at module exit.  A mark found
+ * under the group's lock cannot go before we destroy it: that takes
+ * myep_marks_mutex, which we hold.  An instance created meanwhile may give
+ * a mark items again; it is then no longer idle and is skipped.
+ */
+void myep_destroy_idle_marks(void)
+{
+	struct myep_mark *mark;
 
 	mutex_lock(&myep_marks_mutex);
-	for (;;) {
-		fsnotify_group_lock(myep_group);
-		fsn = list_first_entry_or_null(&myep_group->marks_list,
-					       struct fsnotify_mark, g_list);
-		fsnotify_group_unlock(myep_group);
-		if (!fsn || WARN_ON_ONCE(!myep_mark_destroy_locked(myep_mark_of(fsn))))
+	while ((mark = myep_first_idle_mark()) != NULL) {
+		if (WARN_ON_ONCE(!myep_mark_destroy_locked(mark)))
 			break;
+		cond_resched();
 	}
 	mutex_unlock(&myep_marks_mutex);
 }

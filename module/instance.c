@@ -14,6 +14,9 @@
  *    nothing that becomes ready while a transfer copies out is lost.
  *  - myep_release() takes myep_mutex then ep->mtx: the close-tracking path
  *    (close.c) uses the same order and so never sees a freed instance.
+ *  - myep_instances counts live instances (atomic); the release of the
+ *    last one destroys the close-tracking marks left idle by DEL, after
+ *    every lock above is dropped.
  */
 #include <kunit/visibility.h>
 #include <linux/anon_inodes.h>
@@ -26,6 +29,8 @@
 #include <linux/slab.h>
 
 #include "myep.h"
+
+static atomic_t myep_instances = ATOMIC_INIT(0);
 
 bool myep_is_instance(const struct file *file)
 {
@@ -168,6 +173,7 @@ struct file *myep_instance_file(unsigned int flags)
 		return file;
 	}
 	ep->file = file;
+	atomic_inc(&myep_instances);
 	return file;
 }
 EXPORT_SYMBOL_IF_KUNIT(myep_instance_file);
@@ -210,6 +216,8 @@ static int myep_release(struct inode *inode, struct file *file)
 
 	myep_user_put(ep->user);
 	kfree(ep);
+	if (atomic_dec_and_test(&myep_instances))
+		myep_destroy_idle_marks();
 	return 0;
 }
 

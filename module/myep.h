@@ -160,5 +160,6 @@ void myep_close_tracking_exit(void);
 int myep_track_close(struct myep_item *item);
 void myep_untrack_close(struct myep_item *item);
 void myep_remove_watchers(struct myep *ep);
+void myep_destroy_idle_marks(void);
 
 #endif /* _MYEP_H */

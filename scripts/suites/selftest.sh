@@ -21,7 +21,7 @@
 # expire ("Lost wakeup!", natively too).  So:
 #  - each case's limit is 120 s (SELFTEST_TIMEOUT) instead of 30 s;
 #  - a failed case is run again, after one warm-up case whose result is
-#    ignored (see retry_cases), up to SELFTEST_RETRIES times (default 2), and
+#    ignored (see retry_cases), up to SELFTEST_RETRIES times (default 5), and
 #    counts as passed if a retry passes.  The binary is built with
 #    kselftest_select.h (tools/shim/selftest), which lets
 #    MYEPOLL_SELFTEST_CASES pick cases.
@@ -43,7 +43,7 @@
 # counts those), non-zero only for problems no case line covers.
 #
 # Knobs (vm-run --env): SELFTEST_MODES="native myepoll" (or one of them),
-# SELFTEST_RETRIES=2, SELFTEST_RETRY_MAX=8, SELFTEST_TIMEOUT=120 (each case's
+# SELFTEST_RETRIES=5, SELFTEST_RETRY_MAX=8, SELFTEST_TIMEOUT=120 (each case's
 # time limit; the harness's own is 30 s),
 # SELFTEST_CASES="epoll58 epoll60" (run only these), SELFTEST_RUNS=1 (repeat
 # everything, to look for timing-sensitive cases), SELFTEST_SHIM_CHECK=0
@@ -53,7 +53,7 @@ SHIM=/lib/libmyepoll-shim.so
 W=/tmp/selftest
 MODES=${SELFTEST_MODES:-native myepoll}
 CHECK=/bin/shim_check
-RETRIES=${SELFTEST_RETRIES:-2}
+RETRIES=${SELFTEST_RETRIES:-5}
 RETRY_MAX=${SELFTEST_RETRY_MAX:-8}
 RUNS=${SELFTEST_RUNS:-1}
 # Each case's time limit.  The harness's 30 s assumes hardware: under TCG on
