@@ -42,11 +42,4 @@ void ResultTable::print(std::FILE *out) const
     std::fflush(out);
 }
 
-std::string fixed(double v, int decimals)
-{
-    char buf[64];
-    std::snprintf(buf, sizeof(buf), "%.*f", decimals, v);
-    return buf;
-}
-
 } // namespace myepoll::bench

@@ -27,7 +27,4 @@ class ResultTable
     Table table_;
 };
 
-// v with `decimals` digits after the point.
-std::string fixed(double v, int decimals = 0);
-
 } // namespace myepoll::bench

@@ -13,16 +13,10 @@
 #include "table.hpp"
 
 using namespace myepoll::demo;
+using myepoll::fixed;
 
 namespace
 {
-
-std::string fixed(double value, int decimals)
-{
-    char buf[64];
-    std::snprintf(buf, sizeof(buf), "%.*f", decimals, value);
-    return buf;
-}
 
 void print_report(const std::vector<RunResult> &runs, const Options &options)
 {
@@ -38,7 +32,7 @@ void print_report(const std::vector<RunResult> &runs, const Options &options)
                 ? static_cast<double>(r.server.events) / static_cast<double>(r.server.loop_turns)
                 : 0;
         table.add_row({
-            std::string(kind_name(r.kind)),
+            std::string(backend(r.kind).name()),
             r.passed() ? "pass" : "FAIL",
             std::to_string(options.connections),
             ran ? std::to_string(r.server.peak_open) : "-",
@@ -78,13 +72,13 @@ int main(int argc, char **argv)
                     static_cast<unsigned long long>(limit), options.connections,
                     static_cast<unsigned long long>(need));
         for (const auto kind : options.backends)
-            std::printf("@@myepoll case demo fail %s\n", std::string(kind_name(kind)).c_str());
+            std::printf("@@myepoll case demo fail %s\n", std::string(backend(kind).name()).c_str());
         return 1;
     }
 
     std::vector<RunResult> runs;
     for (const auto kind : options.backends) {
-        const std::string name(kind_name(kind));
+        const std::string name(backend(kind).name());
         std::printf("demo: %s: %d connections x %d requests x %zu bytes, timeout %d s\n",
                     name.c_str(), options.connections, options.requests, options.size,
                     options.timeout_s);

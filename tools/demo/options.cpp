@@ -61,11 +61,6 @@ enum OptionId {
 
 } // namespace
 
-std::string_view kind_name(BackendKind kind) noexcept
-{
-    return kind == BackendKind::Native ? "native" : "myepoll";
-}
-
 ParsedOptions parse_options(int argc, char **argv)
 {
     static const option long_options[] = {

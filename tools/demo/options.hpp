@@ -31,7 +31,4 @@ struct ParsedOptions {
 };
 ParsedOptions parse_options(int argc, char **argv);
 
-// "native" or "myepoll", as on the command line.
-std::string_view kind_name(BackendKind kind) noexcept;
-
 } // namespace myepoll::demo

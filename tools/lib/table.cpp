@@ -50,4 +50,11 @@ void Table::print(std::FILE *out) const
         line(row);
 }
 
+std::string fixed(double value, int decimals)
+{
+    char buf[64];
+    std::snprintf(buf, sizeof(buf), "%.*f", decimals, value);
+    return buf;
+}
+
 } // namespace myepoll

@@ -35,4 +35,7 @@ class Table
     std::vector<std::vector<std::string>> rows_;
 };
 
+// A table cell: value with `decimals` digits after the point.
+std::string fixed(double value, int decimals = 0);
+
 } // namespace myepoll

@@ -26,7 +26,7 @@ Measurement measure(BpfTracer &tracer, BackendKind kind, const WorkloadSpec &spe
 {
     Measurement m;
     m.workload = spec.label();
-    m.backend = backend_name(kind);
+    m.backend = std::string(backend(kind).name());
     m.messages = spec.messages();
     try {
         run_workload(backend(kind), spec,

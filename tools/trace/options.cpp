@@ -154,11 +154,6 @@ std::string apply(int id, std::string_view arg, Options &opts, Choices &c)
 
 } // namespace
 
-std::string backend_name(BackendKind kind)
-{
-    return kind == BackendKind::Native ? "native" : "myepoll";
-}
-
 std::vector<WorkloadSpec> default_workloads()
 {
     WorkloadSpec pingpong;

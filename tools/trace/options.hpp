@@ -37,6 +37,4 @@ struct ParsedOptions {
 };
 ParsedOptions parse_options(int argc, char **argv);
 
-std::string backend_name(BackendKind kind);
-
 } // namespace myepoll::trace

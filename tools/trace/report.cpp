@@ -11,13 +11,6 @@ namespace myepoll::trace
 namespace
 {
 
-std::string fixed(double value, int decimals)
-{
-    char buf[64];
-    std::snprintf(buf, sizeof(buf), "%.*f", decimals, value);
-    return buf;
-}
-
 std::string micros(std::uint64_t ns)
 {
     return fixed(static_cast<double>(ns) / 1000.0, 1);
