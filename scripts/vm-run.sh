@@ -172,15 +172,9 @@ echo "vm-run: console log: $log"
 # Boot the uncompressed vmlinux through its PVH entry when possible.
 boot_kernel=$kernel
 if ((pvh)) && [[ $(od -An -tx1 -N4 "$kernel" | tr -d ' \n') != 7f454c46 ]]; then # not ELF
-	id=$(realpath "$kernel" | md5sum | cut -c1-8)-$(stat -c %s-%Y "$kernel")
-	cache=$BUILD/kernel-cache/$(basename "$kernel")-$id.vmlinux
-	mkdir -p "$(dirname "$cache")"
-	if [[ -f $cache ]] || { [[ ! -f $cache.no-pvh ]] &&
-		python3 "$ROOT/scripts/extract-vmlinux.py" "$kernel" "$cache.tmp.$$" &&
-		mv "$cache.tmp.$$" "$cache"; }; then
+	if cache=$(bash "$ROOT/scripts/kernel-vmlinux.sh" --boot "$kernel"); then
 		boot_kernel=$cache
 	else
-		: >"$cache.no-pvh" # remember: do not try again for this image
 		echo "vm-run: no PVH-bootable vmlinux in $kernel (CONFIG_PVH=y): booting the bzImage (slower)"
 	fi
 fi
