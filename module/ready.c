@@ -8,11 +8,8 @@
  *    take ep->lock.  Between the two, the ready items are on the caller's
  *    txlist and the wake callback chains new arrivals on ep->ovflist, so
  *    nothing that becomes ready while a transfer copies out is lost.
- *  - myep_item_poll(): ep->mtx held.  It polls the file through a
- *    reference of its own (myep_item_get_file()) and skips a dead item or
- *    a file whose last reference is gone.  A transfer that ends up holding
- *    the last reference delays the real close until the waiter returns to
- *    user space (fput() defers it), as native 6.1.192 does.
+ *  - myep_item_poll(): ep->mtx held; the file is polled through a
+ *    reference of its own (see the comment above it).
  *  - myep_scan_readiness(): poll() of an instance, directly or nested;
  *    takes ep->mtx with subclass = depth, so that instances watching
  *    instances nest under lockdep.
@@ -93,7 +90,15 @@ __poll_t myep_scan_readiness(struct file *file, poll_table *wait, int depth)
 	return res;
 }
 
-/* The watched file's current events, masked by the registration. */
+/*
+ * The watched file's current events, masked by the registration; 0 for a
+ * dead item or a file whose last reference is gone, which is never polled
+ * (a ->poll that takes and drops a reference, as dma-buf's, would start a
+ * second __fput()).  The poll runs under a reference of our own, as native
+ * 6.1.192's epi_fget(): if the user closes the file meanwhile, our fput()
+ * is the last one, and the real close (close tracking, ->release(), the
+ * TCP peer's FIN) waits until this waiter returns to user space.
+ */
 __poll_t myep_item_poll(struct myep_item *item, poll_table *pt, int depth)
 {
 	struct file *file = myep_item_get_file(item);
