@@ -5,231 +5,119 @@
  *
  * Native epoll is called from __fput() (eventpoll_release()); a module is
  * not.  The notification used instead is fsnotify: __fput() calls
- * fsnotify_close() first, in sleepable context, before ->release().  Every
- * watched inode carries one inode mark of our group with FS_CLOSE_WRITE |
- * FS_CLOSE_NOWRITE; the mark lists the items that watch a file of that
- * inode.  The close event carries the closing file (FSNOTIFY_EVENT_PATH,
- * &file->f_path), and only the items of that file are removed: a pipe's
- * ends share an inode, and all anon-inode files share one.
+ * fsnotify_close() first, in sleepable context, before ->release().  Our
+ * group holds one mark per superblock that has a watched file (sockfs,
+ * pipefs, the anon-inode filesystem, devtmpfs, ...), listening for
+ * FS_CLOSE_WRITE | FS_CLOSE_NOWRITE; every last close of a file there
+ * reaches myep_on_close() with the closing file (FSNOTIFY_EVENT_PATH,
+ * &file->f_path), and item.c's index finds that file's items, if any, by
+ * hashing the pointer: a close costs O(its own items), one bucket's
+ * entries when the file is not watched.
  *
- * No reference to the watched file is held.  The mark pins the inode, and
- * with it the socket's wait queue.  A mark outlives its last item (DEL
- * leaves it idle, for a cheap DEL and re-ADD) until the next close of a
- * file of that inode or the release of the last instance
- * (myep_destroy_idle_marks()); an idle mark pins an inode that an open
- * file keeps alive anyway.  Two
- * kinds of files are tracked otherwise (myep_track_close()): instances,
- * through the watched instance's refs list, and files that send no close
- * event (FMODE_NONOTIFY), which are pinned by a reference.
+ * No reference to the watched file is held, and nothing pins its inode:
+ * the handler unhooks the items before ->release() can free the wait
+ * queues (a socket's live in its inode).  Files that send no close event
+ * (FMODE_NONOTIFY: pty masters, fanotify's own files) are pinned by a
+ * reference until DEL or the instance's release (myep_track_close()).
  *
- * Locking and contexts (all process context):
- *  - myep_marks_mutex protects mark->items and item->mark, and serialises
- *    creating and destroying marks: a mark is destroyed only under it.
- *    Taken inside ep->mtx; fsnotify's group lock nests inside it.
- *  - myep_on_close() runs in __fput() under fsnotify's SRCU read lock.  It
- *    takes myep_mutex, then each owning ep->mtx.  Only it and instance
- *    release can remove the items of a file whose last reference is gone
- *    (ctl needs an fd, which no longer exists), and both hold myep_mutex,
- *    so an item found under myep_marks_mutex stays valid until it is
- *    removed under its ep->mtx.
- *  - A mark is freed by fsnotify after an SRCU grace period (free_mark),
- *    so the mark being iterated by fsnotify outlives its destruction here.
+ * Marks stay attached until module exit, or until their superblock is
+ * shut down (fsnotify then destroys them, and myep_freeing_mark() forgets
+ * them): there are at most as many as superblocks with a watched file,
+ * and a close on such a superblock that no item watches costs one hash
+ * lookup under RCU.  myep_marks lists them, each with a reference of its
+ * own, for module exit (fsnotify_destroy_group() is not exported).
+ *
+ * Contexts and locks: myep_on_close() runs in __fput(), under fsnotify's
+ * SRCU read lock; it takes only item.c's bucket locks and the watched wait
+ * queues' locks, and tries (never waits for) ep->mtx.  myep_track_close()
+ * runs in ADD (process context) and takes fsnotify's group mutex only to
+ * attach a superblock's first mark.  myep_marks_lock (spinlock) protects
+ * myep_marks; whoever unlinks a mark from it drops the list's reference.
  */
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/fsnotify_backend.h>
-#include <linux/mutex.h>
-#include <linux/slab.h>
 
+#include "compat.h"
 #include "myep.h"
+#include "trace.h"
 
 #define MYEP_CLOSE_EVENTS	(FS_CLOSE_WRITE | FS_CLOSE_NOWRITE)
 
-struct myep_mark {
+struct myep_sb_mark {
 	struct fsnotify_mark fsn;
-	struct hlist_head items;	/* myep_item.mark_link */
+	struct list_head link;		/* in myep_marks, or empty */
 };
 
 static struct fsnotify_group *myep_group __ro_after_init;
-static struct kmem_cache *myep_mark_cache __ro_after_init;
-static DEFINE_MUTEX(myep_marks_mutex);
+static LIST_HEAD(myep_marks);
+static DEFINE_SPINLOCK(myep_marks_lock);
 
-static struct myep_mark *myep_mark_of(struct fsnotify_mark *fsn)
+static struct myep_sb_mark *myep_sb_mark_of(struct fsnotify_mark *fsn)
 {
-	return container_of(fsn, struct myep_mark, fsn);
+	return container_of(fsn, struct myep_sb_mark, fsn);
 }
 
-static struct myep_mark *myep_mark_create(struct inode *inode)
+/* Listen for the closes on @sb, if no mark of ours does yet. */
+static int myep_watch_sb(struct super_block *sb)
 {
-	struct myep_mark *mark;
+	struct fsnotify_mark *found;
+	struct myep_sb_mark *mark;
 	int err;
 
-	mark = kmem_cache_zalloc(myep_mark_cache, GFP_KERNEL);
+	found = fsnotify_find_mark(&sb->s_fsnotify_marks, myep_group);
+	if (found) {
+		fsnotify_put_mark(found);
+		return 0;
+	}
+	mark = kzalloc(sizeof(*mark), GFP_KERNEL_ACCOUNT);
 	if (!mark)
-		return ERR_PTR(-ENOMEM);
+		return -ENOMEM;
 	fsnotify_init_mark(&mark->fsn, myep_group);
 	mark->fsn.mask = MYEP_CLOSE_EVENTS;
-	INIT_HLIST_HEAD(&mark->items);
-	err = fsnotify_add_inode_mark(&mark->fsn, inode, 0);
+	INIT_LIST_HEAD(&mark->link);
+	err = fsnotify_add_mark(&mark->fsn, &sb->s_fsnotify_marks,
+				FSNOTIFY_OBJ_TYPE_SB, 0, NULL);
 	if (err) {
 		fsnotify_put_mark(&mark->fsn);
-		return ERR_PTR(err);
+		/* -EEXIST: a racing ADD attached one. */
+		return err == -EEXIST ? 0 : err;
 	}
-	return mark;
+	/* The list keeps the reference fsnotify_init_mark() gave us. */
+	spin_lock(&myep_marks_lock);
+	list_add(&mark->link, &myep_marks);
+	spin_unlock(&myep_marks_lock);
+	return 0;
 }
 
-/* Attach @item to the mark of its file's inode, creating the mark. */
-static int myep_mark_attach(struct myep_item *item)
+/* Unlink @mark from myep_marks; true if the caller now owns its reference. */
+static bool myep_sb_mark_unlist(struct myep_sb_mark *mark)
 {
-	struct inode *inode = file_inode(item->file);
-	struct fsnotify_mark *fsn;
-	struct myep_mark *mark;
-	int err = 0;
+	bool listed;
 
-	mutex_lock(&myep_marks_mutex);
-	fsn = fsnotify_find_mark(&inode->i_fsnotify_marks, myep_group);
-	if (fsn) {
-		/* The reference taken at creation lives as long as items do. */
-		mark = myep_mark_of(fsn);
-		fsnotify_put_mark(fsn);
-	} else {
-		mark = myep_mark_create(inode);
-		if (IS_ERR(mark)) {
-			err = PTR_ERR(mark);
-			goto out;
-		}
-	}
-	item->mark = mark;
-	hlist_add_head(&item->mark_link, &mark->items);
-out:
-	mutex_unlock(&myep_marks_mutex);
-	return err;
+	spin_lock(&myep_marks_lock);
+	listed = !list_empty(&mark->link);
+	list_del_init(&mark->link);
+	spin_unlock(&myep_marks_lock);
+	return listed;
 }
 
 /*
- * Detach @item.  The mark stays, idle, when its last item goes: DEL is then
- * as cheap as native's, and a later ADD of a file of the same inode finds
- * it.  Idle marks go at the next close of a file of their inode
- * (myep_on_close()) or with the last instance (myep_destroy_idle_marks()).
- */
-static void myep_mark_detach(struct myep_item *item)
-{
-	mutex_lock(&myep_marks_mutex);
-	hlist_del(&item->mark_link);
-	item->mark = NULL;
-	mutex_unlock(&myep_marks_mutex);
-}
-
-/*
- * Destroy @mark if no item uses it and it is still attached: marks are only
- * destroyed under myep_marks_mutex, so the check and the destruction cannot
- * race with each other or with an ADD finding the mark.  The creation
- * reference goes with it.
- */
-static bool myep_mark_destroy_locked(struct myep_mark *mark)
-{
-	lockdep_assert_held(&myep_marks_mutex);
-	if (!hlist_empty(&mark->items) ||
-	    !(READ_ONCE(mark->fsn.flags) & FSNOTIFY_MARK_FLAG_ATTACHED))
-		return false;
-	fsnotify_destroy_mark(&mark->fsn, myep_group);
-	fsnotify_put_mark(&mark->fsn);
-	return true;
-}
-
-/*
- * Start tracking the end of @item's file, one of three ways:
- *  - an instance: on its watched instance's refs list, emptied by that
- *    instance's release (myep_remove_watchers()); myep_mutex held;
- *  - a file that sends no fsnotify event (FMODE_NONOTIFY: pty masters,
- *    fanotify's own files): pinned by a reference until DEL or the
- *    instance's release, since nothing would tell us of its last close;
- *  - any other file: its inode's mark.
+ * Arrange to hear of the last close of @item's file: its superblock's
+ * mark, or, for a file that sends no close event, a reference held until
+ * the item is removed (item.c drops it).  The caller holds a reference to
+ * the file, so the superblock stays mounted meanwhile.
  */
 int myep_track_close(struct myep_item *item)
 {
 	struct file *file = item->file;
 
-	if (myep_is_instance(file)) {
-		struct myep *watched = file->private_data;
-
-		lockdep_assert_held(&myep_mutex);
-		hlist_add_head(&item->ref_link, &watched->refs);
-		return 0;
-	}
-	if (file->f_mode & FMODE_NONOTIFY) {
-		item->pinned = true;
-		get_file(file);
-		return 0;
-	}
-	return myep_mark_attach(item);
-}
-
-/* Called after the item's wait entries are gone. */
-void myep_untrack_close(struct myep_item *item)
-{
-	if (myep_is_instance(item->file)) {
-		lockdep_assert_held(&myep_mutex);
-		hlist_del(&item->ref_link);
-	} else if (item->pinned) {
-		fput(item->file);
-	} else {
-		myep_mark_detach(item);
-	}
-}
-
-/* @ep is being released: remove the items of the instances watching it. */
-void myep_remove_watchers(struct myep *ep)
-{
-	lockdep_assert_held(&myep_mutex);
-	while (!hlist_empty(&ep->refs)) {
-		struct myep_item *item = hlist_entry(ep->refs.first,
-						     struct myep_item, ref_link);
-		struct myep *watcher = item->ep;
-
-		mutex_lock(&watcher->mtx);
-		myep_remove(watcher, item);
-		mutex_unlock(&watcher->mtx);
-	}
-}
-
-static struct myep_item *myep_first_item_of(struct myep_mark *mark,
-					    const struct file *file)
-{
-	struct myep_item *item, *found = NULL;
-
-	mutex_lock(&myep_marks_mutex);
-	hlist_for_each_entry(item, &mark->items, mark_link) {
-		if (item->file == file) {
-			found = item;
-			break;
-		}
-	}
-	mutex_unlock(&myep_marks_mutex);
-	return found;
-}
-
-/*
- * The last reference to @file is gone: drop every item watching it.  No
- * item can be added to a file in this state, so when none is found on the
- * first look (another file of a shared inode closed) there is nothing to do.
- */
-static void myep_remove_items_of(struct myep_mark *mark,
-				 const struct file *file)
-{
-	struct myep_item *item;
-
-	if (!myep_first_item_of(mark, file))
-		return;
-	mutex_lock(&myep_mutex);
-	while ((item = myep_first_item_of(mark, file)) != NULL) {
-		struct myep *ep = item->ep;
-
-		mutex_lock(&ep->mtx);
-		myep_remove(ep, item);
-		mutex_unlock(&ep->mtx);
-	}
-	mutex_unlock(&myep_mutex);
+	/* fsnotify_close() reports to the marks of f_path's superblock. */
+	if (myep_file_notifies(file))
+		return myep_watch_sb(file->f_path.dentry->d_sb);
+	item->pinned = true;
+	get_file(file);
+	return 0;
 }
 
 static int myep_on_close(struct fsnotify_group *group, u32 mask,
@@ -238,86 +126,66 @@ static int myep_on_close(struct fsnotify_group *group, u32 mask,
 			 struct fsnotify_iter_info *iter_info)
 {
 	const struct path *path = fsnotify_data_path(data, data_type);
-	struct fsnotify_mark *fsn = fsnotify_iter_inode_mark(iter_info);
+	unsigned int examined = 0, removed;
+	const struct file *file;
 
-	if (!path || !fsn || !(mask & MYEP_CLOSE_EVENTS))
+	if (!path || !(mask & MYEP_CLOSE_EVENTS))
 		return 0;
-	/* The pointer is only compared, never followed, until it matches. */
-	myep_remove_items_of(myep_mark_of(fsn),
-			     container_of(path, struct file, f_path));
-	/* An idle mark goes at the first close after its last DEL. */
-	mutex_lock(&myep_marks_mutex);
-	myep_mark_destroy_locked(myep_mark_of(fsn));
-	mutex_unlock(&myep_marks_mutex);
+	/* The pointer is only hashed and compared, never followed. */
+	file = container_of(path, struct file, f_path);
+	removed = myep_close_file(file, &examined);
+	trace_myepoll_close(file, examined, removed);
 	return 0;
+}
+
+/* fsnotify destroys @fsn: its superblock is shut down, or module exit. */
+static void myep_freeing_mark(struct fsnotify_mark *fsn,
+			      struct fsnotify_group *group)
+{
+	if (myep_sb_mark_unlist(myep_sb_mark_of(fsn)))
+		fsnotify_put_mark(fsn);
 }
 
 static void myep_free_mark(struct fsnotify_mark *fsn)
 {
-	kmem_cache_free(myep_mark_cache, myep_mark_of(fsn));
+	kfree(myep_sb_mark_of(fsn));
 }
 
 static const struct fsnotify_ops myep_fsnotify_ops = {
 	.handle_event	= myep_on_close,
+	.freeing_mark	= myep_freeing_mark,
 	.free_mark	= myep_free_mark,
 };
 
 int myep_close_tracking_init(void)
 {
-	myep_mark_cache = KMEM_CACHE(myep_mark, SLAB_ACCOUNT);
-	if (!myep_mark_cache)
-		return -ENOMEM;
 	myep_group = fsnotify_alloc_group(&myep_fsnotify_ops, 0);
-	if (IS_ERR(myep_group)) {
-		kmem_cache_destroy(myep_mark_cache);
-		return PTR_ERR(myep_group);
-	}
-	return 0;
+	return PTR_ERR_OR_ZERO(myep_group);
 }
 
-/* The first mark of our group that no item uses, or NULL. */
-static struct myep_mark *myep_first_idle_mark(void)
+/* The first listed mark, unlinked, with the list's reference; or NULL. */
+static struct myep_sb_mark *myep_take_mark(void)
 {
-	struct fsnotify_mark *fsn;
-	struct myep_mark *found = NULL;
+	struct myep_sb_mark *mark;
 
-	lockdep_assert_held(&myep_marks_mutex);
-	fsnotify_group_lock(myep_group);
-	list_for_each_entry(fsn, &myep_group->marks_list, g_list) {
-		if (hlist_empty(&myep_mark_of(fsn)->items)) {
-			found = myep_mark_of(fsn);
-			break;
-		}
-	}
-	fsnotify_group_unlock(myep_group);
-	return found;
+	spin_lock(&myep_marks_lock);
+	mark = list_first_entry_or_null(&myep_marks, struct myep_sb_mark,
+					link);
+	if (mark)
+		list_del_init(&mark->link);
+	spin_unlock(&myep_marks_lock);
+	return mark;
 }
 
-/*
- * Destroy every idle mark: called when the last instance goes, so that
- * nothing of ours outlives the instances, and at module exit.  A mark found
- * under the group's lock cannot go before we destroy it: that takes
- * myep_marks_mutex, which we hold.  An instance created meanwhile may give
- * a mark items again; it is then no longer idle and is skipped.
- */
-void myep_destroy_idle_marks(void)
-{
-	struct myep_mark *mark;
-
-	mutex_lock(&myep_marks_mutex);
-	while ((mark = myep_first_idle_mark()) != NULL) {
-		if (WARN_ON_ONCE(!myep_mark_destroy_locked(mark)))
-			break;
-		cond_resched();
-	}
-	mutex_unlock(&myep_marks_mutex);
-}
-
-/* No instance exists any more; wait for fsnotify to free our marks. */
+/* No instance exists any more: destroy our marks, then the group. */
 void myep_close_tracking_exit(void)
 {
-	myep_destroy_idle_marks();
+	struct myep_sb_mark *mark;
+
+	while ((mark = myep_take_mark()) != NULL) {
+		fsnotify_destroy_mark(&mark->fsn, myep_group);
+		fsnotify_put_mark(&mark->fsn);
+	}
 	fsnotify_wait_marks_destroyed();
 	fsnotify_put_group(myep_group);
-	kmem_cache_destroy(myep_mark_cache);
 }

@@ -1,17 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ctl.c - MYEPOLL_IOC_CTL: the interest list (red-black tree of items keyed
- * by (file, fd)) and ADD / MOD / DEL, with native epoll_ctl()'s checks in
- * native's order.
+ * ctl.c - MYEPOLL_IOC_CTL: ADD / MOD / DEL, with native epoll_ctl()'s
+ * checks in native's order, and the checks on the graph of nested
+ * instances: loops, depth, and the number of wakeup paths.
  *
- * Everything here runs in process context with ep->mtx held.  ADD and DEL
- * of a target that is itself an instance first take myep_mutex (before
- * ep->mtx): ADD walks the graph of nested instances, down from the target
- * and up from ep through ep->refs, to refuse loops and chains deeper than
- * native's with ELOOP.  Readiness found at ADD or MOD time is queued under
- * ep->lock; a nested waiter is woken after ep->lock is dropped.  Every
- * MYEPOLL_IOC_CTL whose arguments could be read fires myepoll_ctl (trace.h)
- * with the mask as applied (EPOLLERR | EPOLLHUP added) and the result.
+ * Everything here runs in process context with ep->mtx held.  An ADD that
+ * can change the nesting graph (the target is an instance, or an instance
+ * watches ep, or a check is walking ep) first takes myep_graph_mutex,
+ * outside ep->mtx, as native takes epmutex: it walks down from the target
+ * (each instance's mtx in turn, subclass = depth), refusing loops and
+ * chains deeper than native's with ELOOP, up from ep through the file
+ * index under RCU, and after inserting counts the wakeup paths from every
+ * plain file below (native's reverse_path_check()), refusing too many with
+ * EINVAL.  DEL and MOD never take it.  Readiness found at ADD or MOD time
+ * is queued under ep->lock; a nested waiter is woken after ep->lock is
+ * dropped.  Every MYEPOLL_IOC_CTL whose arguments could be read fires
+ * myepoll_ctl (trace.h) with the mask as applied (EPOLLERR | EPOLLHUP
+ * added) and the result.
  */
 #include <kunit/visibility.h>
 #include <linux/capability.h>
@@ -19,84 +24,28 @@
 #include <linux/fs.h>
 #include <linux/poll.h>
 #include <linux/rbtree.h>
-#include <linux/slab.h>
 #include <linux/uaccess.h>
 
 #include "myep.h"
 #include "trace.h"
 
-/* Instance release, close tracking and nested ADD: see myep.h. */
-DEFINE_MUTEX(myep_mutex);
-
-static struct kmem_cache *myep_item_cache __ro_after_init;
-static u64 myep_loop_gen;	/* under myep_mutex */
-
-int myep_item_cache_init(void)
-{
-	myep_item_cache = KMEM_CACHE(myep_item, SLAB_HWCACHE_ALIGN |
-				     SLAB_ACCOUNT);
-	return myep_item_cache ? 0 : -ENOMEM;
-}
-
-void myep_item_cache_exit(void)
-{
-	kmem_cache_destroy(myep_item_cache);
-}
-
-static int myep_key_cmp(const struct file *f1, int fd1,
-			const struct file *f2, int fd2)
-{
-	if (f1 != f2)
-		return f1 > f2 ? 1 : -1;
-	return fd1 - fd2;
-}
-
-VISIBLE_IF_KUNIT struct myep_item *myep_find(struct myep *ep,
-					     struct file *file, int fd)
-{
-	struct rb_node *rbp = ep->rbr.rb_root.rb_node;
-
-	while (rbp) {
-		struct myep_item *item = rb_entry(rbp, struct myep_item, rbn);
-		int cmp = myep_key_cmp(file, fd, item->file, item->fd);
-
-		if (cmp > 0)
-			rbp = rbp->rb_right;
-		else if (cmp < 0)
-			rbp = rbp->rb_left;
-		else
-			return item;
-	}
-	return NULL;
-}
-EXPORT_SYMBOL_IF_KUNIT(myep_find);
-
-static void myep_rbtree_insert(struct myep *ep, struct myep_item *new)
-{
-	struct rb_node **p = &ep->rbr.rb_root.rb_node, *parent = NULL;
-	bool leftmost = true;
-
-	while (*p) {
-		struct myep_item *item;
-
-		parent = *p;
-		item = rb_entry(parent, struct myep_item, rbn);
-		if (myep_key_cmp(new->file, new->fd, item->file, item->fd) > 0) {
-			p = &parent->rb_right;
-			leftmost = false;
-		} else {
-			p = &parent->rb_left;
-		}
-	}
-	rb_link_node(&new->rbn, parent, p);
-	rb_insert_color_cached(&new->rbn, &ep->rbr, leftmost);
-}
+/*
+ * Serialises the ADDs that change the nesting graph, and with them
+ * myep_loop_gen, myep_check_list and every ep->gen / ep->loop_check_depth.
+ * Never held by close tracking, release, DEL or MOD.
+ */
+static DEFINE_MUTEX(myep_graph_mutex);
+static u64 myep_loop_gen;
+/* Plain files below a nested ADD, whose wakeup paths it checks. */
+static struct myep_file *myep_check_list;
 
 /*
  * How deep the instances below @ep go (0: it watches no instance), or more
  * than MYEP_MAX_NESTS when that is too deep or @inserting_into is reached,
- * which would close a loop.  Memoised per loop-check generation; the graph
- * is kept still by myep_mutex.  As ep_loop_check_proc() in 6.1.
+ * which would close a loop.  Plain files met on the way go on the check
+ * list.  Memoised per generation; as ep_loop_check_proc() in 6.1.  A
+ * lower instance is visited through a reference to its file, so that its
+ * close cannot free it meanwhile.
  */
 static int myep_depth_below(struct myep *ep, struct myep *inserting_into,
 			    int depth)
@@ -104,82 +53,91 @@ static int myep_depth_below(struct myep *ep, struct myep *inserting_into,
 	struct rb_node *rbp;
 	int result = 0;
 
-	if (ep->gen == myep_loop_gen)
+	if (READ_ONCE(ep->gen) == myep_loop_gen)
 		return ep->loop_check_depth;
 	mutex_lock_nested(&ep->mtx, depth + 1);
-	ep->gen = myep_loop_gen;
+	WRITE_ONCE(ep->gen, myep_loop_gen);
 	for (rbp = rb_first_cached(&ep->rbr); rbp; rbp = rb_next(rbp)) {
 		struct myep_item *item = rb_entry(rbp, struct myep_item, rbn);
+		struct file *file;
 		struct myep *next;
 
-		if (!myep_is_instance(item->file))
+		if (!item->nested) {
+			myep_file_list(item, &myep_check_list);
 			continue;
-		next = item->file->private_data;
+		}
+		file = myep_item_get_file(item);
+		if (!file)
+			continue;
+		next = file->private_data;
 		if (next == inserting_into || depth > MYEP_MAX_NESTS)
 			result = MYEP_MAX_NESTS + 1;
 		else
 			result = max(result, myep_depth_below(next, inserting_into,
 							      depth + 1) + 1);
+		fput(file);
 		if (result > MYEP_MAX_NESTS)
 			break;
 	}
 	ep->loop_check_depth = result;
-	mutex_unlock(&ep->mtx);
+	myep_unlock(ep);
 	return result;
 }
 
-/* How many instances watch @ep from above, at most: walks ep->refs. */
+/* How many instances watch @ep from above, at most.  Under RCU. */
 static int myep_depth_above(struct myep *ep)
 {
+	const struct myep_file *watchers;
 	struct myep_item *item;
 	int result = 0;
 
-	lockdep_assert_held(&myep_mutex);
-	if (ep->gen == myep_loop_gen)
+	if (READ_ONCE(ep->gen) == myep_loop_gen)
 		return ep->loop_check_depth;
-	hlist_for_each_entry(item, &ep->refs, ref_link)
-		result = max(result, myep_depth_above(item->ep) + 1);
-	ep->gen = myep_loop_gen;
+	watchers = myep_watchers_rcu(ep);
+	if (watchers)
+		hlist_for_each_entry_rcu(item, &watchers->items, flink)
+			result = max(result, myep_depth_above(item->ep) + 1);
+	WRITE_ONCE(ep->gen, myep_loop_gen);
 	ep->loop_check_depth = result;
 	return result;
 }
 
 /*
  * Would watching instance @to from @ep close a loop, or make a chain deeper
- * than native allows (counting the instances above @ep too)?
+ * than native allows (counting the instances above @ep too)?  As
+ * ep_loop_check().
  */
 static bool myep_loop_found(struct myep *ep, struct myep *to)
 {
-	int below;
+	int below, above;
 
-	myep_loop_gen++;
 	below = myep_depth_below(to, ep, 0);
 	if (below > MYEP_MAX_NESTS)
 		return true;
-	myep_loop_gen++;
-	return below + 1 + myep_depth_above(ep) > MYEP_MAX_NESTS;
+	rcu_read_lock();
+	above = myep_depth_above(ep);
+	rcu_read_unlock();
+	return below + 1 + above > MYEP_MAX_NESTS;
 }
 
-/* Called with ep->mtx held; the item's wait entries and mark go first. */
-void myep_remove(struct myep *ep, struct myep_item *item)
+/* Do the files on the check list have too many wakeup paths now? */
+static bool myep_too_many_paths(void)
 {
-	lockdep_assert_held(&ep->mtx);
+	const struct myep_file *wf;
+	bool too_many = false;
 
-	myep_unregister_pollwait(item);
-	myep_untrack_close(item);
-	rb_erase_cached(&item->rbn, &ep->rbr);
+	rcu_read_lock();
+	for (wf = myep_check_list; wf && !too_many; wf = wf->check_next) {
+		int count[MYEP_MAX_NESTS + 1] = {};
 
-	spin_lock_irq(&ep->lock);
-	if (!list_empty(&item->rdllink))
-		list_del_init(&item->rdllink);
-	spin_unlock_irq(&ep->lock);
-
-	kmem_cache_free(myep_item_cache, item);
-	myep_user_uncharge(ep->user);
+		too_many = myep_count_paths(wf, 0, count);
+	}
+	rcu_read_unlock();
+	return too_many;
 }
 
 static int myep_insert(struct myep *ep, const struct epoll_event *event,
-		       struct file *tfile, int fd)
+		       struct file *tfile, int fd, bool full_check)
 {
 	struct myep_item *item;
 	__poll_t revents;
@@ -188,26 +146,30 @@ static int myep_insert(struct myep *ep, const struct epoll_event *event,
 	err = myep_user_charge(ep->user);
 	if (err)
 		return err;
-	item = kmem_cache_zalloc(myep_item_cache, GFP_KERNEL);
+	item = myep_item_alloc(ep, tfile, fd, event);
 	if (!item) {
 		myep_user_uncharge(ep->user);
 		return -ENOMEM;
 	}
-	INIT_LIST_HEAD(&item->rdllink);
-	item->next = MYEP_UNACTIVE_PTR;
-	item->ep = ep;
-	item->file = tfile;
-	item->fd = fd;
-	item->event = *event;
-
 	err = myep_track_close(item);
+	if (!err)
+		err = myep_item_attach(item);
 	if (err) {
-		kmem_cache_free(myep_item_cache, item);
+		if (item->pinned)
+			fput(tfile);
+		myep_item_free(item);
 		myep_user_uncharge(ep->user);
 		return err;
 	}
+	if (full_check && !item->nested)
+		myep_file_list(item, &myep_check_list);
 	myep_rbtree_insert(ep, item);
 
+	/* As ep_insert(): the new link counts, so the check comes after. */
+	if (full_check && myep_too_many_paths()) {
+		myep_remove(ep, item);
+		return -EINVAL;
+	}
 	err = myep_register_pollwait(item, &revents);
 	if (err) {
 		myep_remove(ep, item);
@@ -268,18 +230,38 @@ static bool myep_exclusive_invalid(int op, const struct epoll_event *event,
 }
 
 /*
- * ADD of an instance: lock myep_mutex first (outside ep->mtx) and check
- * for loops and depth.  On success returns with both mutexes held.
+ * Take ep->mtx for @op on @tfile; for an ADD that can change the graph,
+ * take myep_graph_mutex first and check for loops (as do_epoll_ctl():
+ * when ep is watched, when a check is walking it, or when the target is
+ * an instance).  Sets *@full_check when the graph mutex is held.
  */
-static int myep_lock_for_nested_add(struct myep *ep, struct file *tfile)
+static int myep_lock_for_ctl(struct myep *ep, int op, struct file *tfile,
+			     bool *full_check)
 {
-	mutex_lock(&myep_mutex);
-	if (myep_loop_found(ep, tfile->private_data)) {
-		mutex_unlock(&myep_mutex);
+	mutex_lock(&ep->mtx);
+	*full_check = false;
+	if (op != EPOLL_CTL_ADD ||
+	    (!myep_file_watched(ep->file) &&
+	     READ_ONCE(ep->gen) != READ_ONCE(myep_loop_gen) &&
+	     !myep_is_instance(tfile)))
+		return 0;
+
+	myep_unlock(ep);
+	mutex_lock(&myep_graph_mutex);
+	WRITE_ONCE(myep_loop_gen, myep_loop_gen + 1);
+	*full_check = true;
+	if (myep_is_instance(tfile) &&
+	    myep_loop_found(ep, tfile->private_data))
 		return -ELOOP;
-	}
 	mutex_lock(&ep->mtx);
 	return 0;
+}
+
+static void myep_unlock_graph(void)
+{
+	myep_file_unlist(&myep_check_list);
+	WRITE_ONCE(myep_loop_gen, myep_loop_gen + 1);
+	mutex_unlock(&myep_graph_mutex);
 }
 
 /*
@@ -290,7 +272,7 @@ int myep_ctl_file(struct myep *ep, int op, struct file *tfile, int fd,
 		  struct epoll_event *event)
 {
 	struct myep_item *item;
-	bool nested;
+	bool full_check;
 	int err;
 
 	if (!file_can_poll(tfile))
@@ -303,23 +285,18 @@ int myep_ctl_file(struct myep *ep, int op, struct file *tfile, int fd,
 	    (op == EPOLL_CTL_ADD && myep_is_native_epoll(tfile)))
 		return -EINVAL;
 
-	/* ADD and DEL of an instance change the graph: myep_mutex first. */
-	nested = op != EPOLL_CTL_MOD && myep_is_instance(tfile);
-	if (nested && op == EPOLL_CTL_ADD) {
-		err = myep_lock_for_nested_add(ep, tfile);
-		if (err)
-			return err;
-	} else {
-		if (nested)
-			mutex_lock(&myep_mutex);
-		mutex_lock(&ep->mtx);
-	}
+	err = myep_lock_for_ctl(ep, op, tfile, &full_check);
+	if (err)
+		goto out_graph;
 
+	/* Dead items out first: a new file at a reused address is a new key. */
+	myep_reap_dead(ep);
 	item = myep_find(ep, tfile, fd);
 	switch (op) {
 	case EPOLL_CTL_ADD:
 		event->events |= EPOLLERR | EPOLLHUP;
-		err = item ? -EEXIST : myep_insert(ep, event, tfile, fd);
+		err = item ? -EEXIST :
+			     myep_insert(ep, event, tfile, fd, full_check);
 		break;
 	case EPOLL_CTL_DEL:
 		err = -ENOENT;
@@ -340,10 +317,10 @@ int myep_ctl_file(struct myep *ep, int op, struct file *tfile, int fd,
 	default:
 		err = -EINVAL;
 	}
-
-	mutex_unlock(&ep->mtx);
-	if (nested)
-		mutex_unlock(&myep_mutex);
+	myep_unlock(ep);
+out_graph:
+	if (full_check)
+		myep_unlock_graph();
 	return err;
 }
 EXPORT_SYMBOL_IF_KUNIT(myep_ctl_file);

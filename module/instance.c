@@ -1,22 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * instance.c - a myepoll instance: its file, its lifetime, the ready-list
- * scan shared by WAIT and poll(), and fdinfo.
+ * instance.c - a myepoll instance: its file, its lifetime, its ioctls,
+ * poll() and fdinfo.
  *
- * Contexts and locks:
- *  - myep_create(), myep_release(), myep_ioctl(), myep_show_fdinfo():
- *    process context, may sleep.
- *  - myep_poll(): process context; takes ep->mtx with subclass = depth, so
- *    that an instance watched by another instance nests under lockdep.
- *  - myep_start_scan()/myep_done_scan(): called with ep->mtx held; they
- *    take ep->lock.  Between the two, the ready items are on the caller's
- *    txlist and the wake callback chains new arrivals on ep->ovflist, so
- *    nothing that becomes ready while a transfer copies out is lost.
- *  - myep_release() takes myep_mutex then ep->mtx: the close-tracking path
- *    (close.c) uses the same order and so never sees a freed instance.
- *  - myep_instances counts live instances (atomic); the release of the
- *    last one destroys the close-tracking marks left idle by DEL, after
- *    every lock above is dropped.
+ * Contexts and locks (process context, may sleep):
+ *  - myep_create() validates CREATE's flags (the only place that does).
+ *  - myep_release(): takes its own ep->mtx only; no module-wide lock.  The
+ *    instances watching this one lost their items to close tracking
+ *    before ->release() was called (close.c).  Its own items are removed
+ *    one by one; one that a concurrent close has claimed is erased by the
+ *    reap in myep_unlock().  The struct myep goes with its last reference
+ *    (item.c), after an RCU grace period.
+ *  - myep_poll(): ready.c's scan, at depth 0.
+ *  - myep_show_fdinfo(): ep->mtx, and a reference to each live item's file
+ *    while its line is printed.
  */
 #include <kunit/visibility.h>
 #include <linux/anon_inodes.h>
@@ -29,103 +26,6 @@
 #include <linux/slab.h>
 
 #include "myep.h"
-
-static atomic_t myep_instances = ATOMIC_INIT(0);
-
-bool myep_is_instance(const struct file *file)
-{
-	return file->f_op == &myep_fops;
-}
-
-bool myep_events_available(struct myep *ep)
-{
-	return !list_empty_careful(&ep->rdllist) ||
-	       READ_ONCE(ep->ovflist) != MYEP_UNACTIVE_PTR;
-}
-
-void myep_start_scan(struct myep *ep, struct list_head *txlist)
-{
-	lockdep_assert_held(&ep->mtx);
-	lockdep_assert_irqs_enabled();
-
-	spin_lock_irq(&ep->lock);
-	list_splice_init(&ep->rdllist, txlist);
-	WRITE_ONCE(ep->ovflist, NULL);
-	spin_unlock_irq(&ep->lock);
-}
-
-void myep_done_scan(struct myep *ep, struct list_head *txlist)
-{
-	struct myep_item *item, *next;
-
-	spin_lock_irq(&ep->lock);
-	/*
-	 * Items that became ready during the scan were chained on ovflist;
-	 * queue those not already queued (possibly by the scan itself).
-	 */
-	for (next = READ_ONCE(ep->ovflist); (item = next) != NULL;
-	     next = item->next, item->next = MYEP_UNACTIVE_PTR) {
-		if (list_empty(&item->rdllink))
-			list_add(&item->rdllink, &ep->rdllist);
-	}
-	WRITE_ONCE(ep->ovflist, MYEP_UNACTIVE_PTR);
-	/* Items not transferred go back to the head, in order. */
-	list_splice(txlist, &ep->rdllist);
-	/* Waiters join ep->wq under ep->lock, which we hold. */
-	if (!list_empty(&ep->rdllist) && waitqueue_active(&ep->wq))
-		wake_up(&ep->wq);
-	spin_unlock_irq(&ep->lock);
-}
-
-/*
- * poll() of an instance: readable when at least one ready item really has
- * an event, checked by re-polling; items found idle leave the ready list.
- */
-static __poll_t myep_scan_readiness(struct file *file, poll_table *wait,
-				    int depth)
-{
-	struct myep *ep = file->private_data;
-	struct myep_item *item, *tmp;
-	__poll_t res = 0;
-	LIST_HEAD(txlist);
-	poll_table pt;
-
-	init_poll_funcptr(&pt, NULL);
-	poll_wait(file, &ep->poll_wait, wait);
-
-	mutex_lock_nested(&ep->mtx, depth);
-	myep_start_scan(ep, &txlist);
-	list_for_each_entry_safe(item, tmp, &txlist, rdllink) {
-		if (myep_item_poll(item, &pt, depth + 1)) {
-			res = EPOLLIN | EPOLLRDNORM;
-			break;
-		}
-		list_del_init(&item->rdllink);
-	}
-	myep_done_scan(ep, &txlist);
-	mutex_unlock(&ep->mtx);
-	return res;
-}
-
-/*
- * The watched file's current events, masked by the registration.  Called
- * with ep->mtx held, which is enough to keep the file usable without a
- * reference: its release waits for ep->mtx to remove the item first (see
- * close.c).  Taking a reference here would hand the last fput(), and with
- * it the real close, to a waiter that may go back to sleep.
- */
-__poll_t myep_item_poll(struct myep_item *item, poll_table *pt, int depth)
-{
-	struct file *file = item->file;
-	__poll_t res;
-
-	pt->_key = item->event.events;
-	if (myep_is_instance(file))
-		res = myep_scan_readiness(file, pt, depth);
-	else
-		res = vfs_poll(file, pt);
-	return res & item->event.events;
-}
 
 static __poll_t myep_poll(struct file *file, poll_table *wait)
 {
@@ -143,7 +43,8 @@ static struct myep *myep_alloc(void)
 	init_waitqueue_head(&ep->wq);
 	init_waitqueue_head(&ep->poll_wait);
 	INIT_LIST_HEAD(&ep->rdllist);
-	INIT_HLIST_HEAD(&ep->refs);
+	init_llist_head(&ep->dead);
+	refcount_set(&ep->refcount, 1);
 	ep->rbr = RB_ROOT_CACHED;
 	ep->ovflist = MYEP_UNACTIVE_PTR;
 	return ep;
@@ -155,31 +56,23 @@ struct file *myep_instance_file(unsigned int flags)
 	struct file *file;
 	struct myep *ep;
 
-	if (flags & ~MYEPOLL_CLOEXEC)
-		return ERR_PTR(-EINVAL);
 	ep = myep_alloc();
 	if (!ep)
 		return ERR_PTR(-ENOMEM);
-	ep->user = myep_user_get();
-	if (!ep->user) {
-		kfree(ep);
-		return ERR_PTR(-ENOMEM);
-	}
+	ep->user = get_current_user();
 	file = anon_inode_getfile("[myepoll]", &myep_fops, ep,
 				  O_RDWR | (flags & O_CLOEXEC));
 	if (IS_ERR(file)) {
-		myep_user_put(ep->user);
-		kfree(ep);
+		myep_put(ep);
 		return file;
 	}
 	ep->file = file;
-	atomic_inc(&myep_instances);
 	return file;
 }
 EXPORT_SYMBOL_IF_KUNIT(myep_instance_file);
 
 /* MYEPOLL_IOC_CREATE, as epoll_create1(): the new instance's fd. */
-int myep_create(unsigned int flags)
+int myep_create(unsigned long flags)
 {
 	struct file *file;
 	int fd;
@@ -201,23 +94,16 @@ int myep_create(unsigned int flags)
 static int myep_release(struct inode *inode, struct file *file)
 {
 	struct myep *ep = file->private_data;
-	struct rb_node *rbp;
+	struct rb_node *rbp, *next;
 
-	/* First the items of instances watching this one, then our own. */
-	mutex_lock(&myep_mutex);
-	myep_remove_watchers(ep);
 	mutex_lock(&ep->mtx);
-	while ((rbp = rb_first_cached(&ep->rbr)) != NULL) {
+	for (rbp = rb_first_cached(&ep->rbr); rbp; rbp = next) {
+		next = rb_next(rbp);
 		myep_remove(ep, rb_entry(rbp, struct myep_item, rbn));
 		cond_resched();
 	}
-	mutex_unlock(&ep->mtx);
-	mutex_unlock(&myep_mutex);
-
-	myep_user_put(ep->user);
-	kfree(ep);
-	if (atomic_dec_and_test(&myep_instances))
-		myep_destroy_idle_marks();
+	myep_unlock(ep);
+	myep_put(ep);
 	return 0;
 }
 
@@ -248,17 +134,22 @@ static void myep_show_fdinfo(struct seq_file *m, struct file *file)
 	mutex_lock(&ep->mtx);
 	for (rbp = rb_first_cached(&ep->rbr); rbp; rbp = rb_next(rbp)) {
 		struct myep_item *item = rb_entry(rbp, struct myep_item, rbn);
-		struct inode *inode = file_inode(item->file);
+		struct file *tfile = myep_item_get_file(item);
+		struct inode *inode;
 
+		if (!tfile)
+			continue;
+		inode = file_inode(tfile);
 		seq_printf(m, "tfd: %8d events: %8x data: %16llx  pos:%lli ino:%lx sdev:%x\n",
 			   item->fd, item->event.events,
 			   (long long)item->event.data,
-			   (long long)item->file->f_pos, inode->i_ino,
+			   (long long)tfile->f_pos, inode->i_ino,
 			   inode->i_sb->s_dev);
+		fput(tfile);
 		if (seq_has_overflowed(m))
 			break;
 	}
-	mutex_unlock(&ep->mtx);
+	myep_unlock(ep);
 }
 #endif
 

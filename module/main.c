@@ -7,9 +7,10 @@
  * runs in process context.  Both the device's and the instances' fops are
  * owned by THIS_MODULE, so the module cannot go while any file is open.
  *
- * Module init sets up, in order: the slab caches, close tracking, then the
- * device; exit undoes it in reverse.  By exit no instance exists, hence no
- * item, wait entry or mark.
+ * Module init sets up, in order: the watch limit, the slab caches and the
+ * file index, close tracking, then the device; exit undoes it in reverse.
+ * By exit no instance exists, hence no item or wait entry; exit destroys
+ * the close-tracking marks and waits for what RCU still has to free.
  */
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
@@ -22,9 +23,6 @@ static long myep_dev_ioctl(struct file *file, unsigned int cmd,
 {
 	switch (cmd) {
 	case MYEPOLL_IOC_CREATE:
-		/* All of the argument is flags: unknown bits are EINVAL. */
-		if (arg & ~(unsigned long)MYEPOLL_CLOEXEC)
-			return -EINVAL;
 		return myep_create(arg);
 	case MYEPOLL_IOC_VERSION:
 		return MYEPOLL_ABI_VERSION;
@@ -52,15 +50,12 @@ static int __init myep_init(void)
 	int err;
 
 	myep_limits_init();
-	err = myep_item_cache_init();
+	err = myep_item_caches_init();
 	if (err)
 		return err;
-	err = myep_pwq_cache_init();
-	if (err)
-		goto out_items;
 	err = myep_close_tracking_init();
 	if (err)
-		goto out_pwqs;
+		goto out_items;
 	err = misc_register(&myep_miscdev);
 	if (err)
 		goto out_close;
@@ -68,10 +63,8 @@ static int __init myep_init(void)
 
 out_close:
 	myep_close_tracking_exit();
-out_pwqs:
-	myep_pwq_cache_exit();
 out_items:
-	myep_item_cache_exit();
+	myep_item_caches_exit();
 	return err;
 }
 
@@ -79,8 +72,7 @@ static void __exit myep_exit(void)
 {
 	misc_deregister(&myep_miscdev);
 	myep_close_tracking_exit();
-	myep_pwq_cache_exit();
-	myep_item_cache_exit();
+	myep_item_caches_exit();
 }
 
 module_init(myep_init);

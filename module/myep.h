@@ -5,17 +5,29 @@
  * An instance (struct myep) is the private data of an anon-inode file.  It
  * owns a red-black tree of items keyed by (struct file *, fd), a ready list
  * and two wait queues: wq for WAIT callers, poll_wait for poll() on the
- * instance itself (nesting).
+ * instance itself (nesting).  Every watched file has a struct myep_file in
+ * a system-wide index hashed by struct file * (item.c): the items of every
+ * instance watching that file.
  *
- * Locking, outermost first:
+ * The files form a stack; each calls only the files below it:
  *
- *   myep_mutex		global; instance release, close tracking, ADD and
- *			DEL of an instance target (loop check, ep->refs).
- *			Keeps every instance reached through an item alive.
+ *   main.c	module init/exit, /dev/myepoll
+ *   instance.c	the instance's file operations: create, release, ioctl,
+ *		poll, fdinfo
+ *   ctl.c	ADD/MOD/DEL, loop and wakeup-path checks	wait.c	WAIT
+ *   close.c	close tracking (fsnotify), calls item.c only
+ *   wake.c	wait-queue hooks, the wake callback, ready queueing
+ *   ready.c	ready-list scans, polling an item's file
+ *   item.c	items, the file index, unhooking, instance refcount
+ *   limits.c	the per-user watch budget	trace.c	tracepoints
+ *
+ * Locking, outermost first (each file's header says who takes what):
+ *
+ *   myep_graph_mutex	ctl.c; an ADD that can change the nesting graph
  *   myep->mtx		per instance; the tree, item fields, the transfer.
  *			Nested instances are locked with subclass = depth.
- *   myep_marks_mutex	global; attaching and detaching items to the
- *			close-tracking marks (close.c).
+ *   myep_bucket.lock	item.c; a bucket of the file index, the items'
+ *			dead flag and index links.  Process context.
  *   whead->lock	a watched file's wait queue; held by the wake callback.
  *   myep->lock		per instance, irq-safe spinlock; rdllist, ovflist and
  *			the wq waiters.  Every wake_up(&ep->wq) is done under it.
@@ -33,9 +45,12 @@
 #include <linux/capability.h>
 #include <linux/fs.h>
 #include <linux/list.h>
+#include <linux/llist.h>
 #include <linux/mutex.h>
 #include <linux/poll.h>
 #include <linux/rbtree.h>
+#include <linux/refcount.h>
+#include <linux/sched/user.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/uaccess.h>
@@ -53,8 +68,6 @@
 				 EPOLLWAKEUP | EPOLLET | EPOLLEXCLUSIVE)
 
 struct myep_item;
-struct myep_mark;
-struct myep_user;
 
 /* One hook of an item on one wait queue of the watched file. */
 struct myep_pwq {
@@ -64,23 +77,38 @@ struct myep_pwq {
 	struct myep_pwq *next;
 };
 
+/*
+ * A watched file in the index (item.c): the items watching it, as native
+ * epoll's file->f_ep.  Freed after an RCU grace period once it has no item
+ * and is not on a wakeup-path check list.
+ */
+struct myep_file {
+	struct hlist_node node;		/* bucket chain, RCU */
+	struct file *file;		/* the key; never followed by item.c */
+	struct hlist_head items;	/* myep_item.flink, RCU */
+	struct myep_file *check_next;	/* ctl.c's check list, graph mutex */
+	bool listed;			/* on that list, bucket lock */
+	struct rcu_head rcu;
+};
+
 /* One registration: (file, fd) watched by one instance. */
 struct myep_item {
-	struct rb_node rbn;		/* in myep->rbr, under myep->mtx */
+	union {
+		struct rb_node rbn;	/* in myep->rbr, under myep->mtx */
+		struct rcu_head rcu;	/* freeing, once out of the tree */
+	};
 	struct list_head rdllink;	/* in rdllist or a txlist, myep->lock */
 	struct myep_item *next;		/* ovflist chain, myep->lock */
 	struct file *file;		/* a reference only if pinned */
 	int fd;
-	bool pinned;			/* file sends no close event: see close.c */
-	struct myep_pwq *pwqlist;	/* under myep->mtx */
+	bool dead;			/* unhooked: bucket lock, see item.c */
+	bool pinned;			/* file sends no close event: close.c */
+	bool nested;			/* the file is a myepoll instance */
+	struct myep_pwq *pwqlist;	/* hooks; freed when unhooked */
 	struct myep *ep;
-	union {				/* close tracking, see close.c */
-		struct {		/* a plain file: its inode's mark */
-			struct myep_mark *mark;
-			struct hlist_node mark_link;
-		};
-		struct hlist_node ref_link; /* an instance: its refs list */
-	};
+	struct myep_file *watched;	/* index entry, while not dead */
+	struct hlist_node flink;	/* in watched->items, bucket lock */
+	struct llist_node deadlink;	/* on ep->dead, after close */
 	struct epoll_event event;	/* events written under myep->mtx */
 };
 
@@ -92,39 +120,53 @@ struct myep {
 	struct list_head rdllist;
 	struct myep_item *ovflist;	/* MYEP_UNACTIVE_PTR unless scanning */
 	struct rb_root_cached rbr;
+	struct llist_head dead;		/* unhooked by close, still in rbr */
 	struct file *file;
-	struct myep_user *user;		/* charged for every item */
-	struct hlist_head refs;		/* items watching us, myep_mutex */
+	struct user_struct *user;	/* charged for every item */
+	refcount_t refcount;		/* the file, and close in progress */
 	u8 nests;			/* lockdep subclass of poll_wait.lock */
-	u64 gen;			/* loop-check generation, myep_mutex */
+	u64 gen;			/* loop-check generation, graph mutex */
 	int loop_check_depth;		/* valid while gen is current */
+	struct rcu_head rcu;
 };
 
-extern struct mutex myep_mutex;
-
-/* instance.c */
 extern const struct file_operations myep_fops;
-struct file *myep_instance_file(unsigned int flags);
-int myep_create(unsigned int flags);
-bool myep_is_instance(const struct file *file);
+
+static inline bool myep_is_instance(const struct file *file)
+{
+	return file->f_op == &myep_fops;
+}
+
+/* item.c */
+int myep_item_caches_init(void);
+void myep_item_caches_exit(void);
+struct myep_item *myep_item_alloc(struct myep *ep, struct file *file, int fd,
+				  const struct epoll_event *event);
+void myep_item_free(struct myep_item *item);
+struct myep_item *myep_find(struct myep *ep, struct file *file, int fd);
+void myep_rbtree_insert(struct myep *ep, struct myep_item *item);
+int myep_item_attach(struct myep_item *item);
+void myep_remove(struct myep *ep, struct myep_item *item);
+unsigned int myep_close_file(const struct file *file,
+			     unsigned int *examined);
+void myep_reap_dead(struct myep *ep);
+void myep_unlock(struct myep *ep);
+struct file *myep_item_get_file(struct myep_item *item);
+struct myep_pwq *myep_pwq_alloc(void);
+void myep_get(struct myep *ep);
+void myep_put(struct myep *ep);
+bool myep_file_watched(const struct file *file);
+void myep_file_list(struct myep_item *item, struct myep_file **list);
+void myep_file_unlist(struct myep_file **list);
+int myep_count_paths(const struct myep_file *wf, int depth, int *count);
+struct myep_file *myep_watchers_rcu(const struct myep *ep);
+
+/* ready.c */
 bool myep_events_available(struct myep *ep);
 void myep_start_scan(struct myep *ep, struct list_head *txlist);
 void myep_done_scan(struct myep *ep, struct list_head *txlist);
 __poll_t myep_item_poll(struct myep_item *item, poll_table *pt, int depth);
-
-/* ctl.c */
-int myep_ioctl_ctl(struct myep *ep, const void __user *uarg);
-int myep_ctl_file(struct myep *ep, int op, struct file *tfile, int fd,
-		  struct epoll_event *event);
-void myep_remove(struct myep *ep, struct myep_item *item);
-int myep_item_cache_init(void);
-void myep_item_cache_exit(void);
-
-#if IS_ENABLED(CONFIG_KUNIT)
-/* Internals that only the KUnit suites (module/tests/) call. */
-struct myep_item *myep_find(struct myep *ep, struct file *file, int fd);
-int myep_harvest(struct myep *ep, struct epoll_event *events, int maxevents);
-#endif
+__poll_t myep_scan_readiness(struct file *file, poll_table *wait, int depth);
 
 /* wake.c */
 /* What the wake callback did with an item (the myepoll_wake tracepoint). */
@@ -137,29 +179,34 @@ enum myep_wake_result {
 };
 
 int myep_register_pollwait(struct myep_item *item, __poll_t *revents);
-void myep_unregister_pollwait(struct myep_item *item);
 void myep_queue_ready(struct myep *ep, struct myep_item *item);
 void myep_poll_safewake(struct myep *ep, struct myep_item *item,
 			__poll_t pollflags);
-int myep_pwq_cache_init(void);
-void myep_pwq_cache_exit(void);
-
-/* wait.c */
-int myep_ioctl_wait(struct myep *ep, const void __user *uarg);
-
-/* limits.c */
-void myep_limits_init(void);
-struct myep_user *myep_user_get(void);
-void myep_user_put(struct myep_user *user);
-int myep_user_charge(struct myep_user *user);
-void myep_user_uncharge(struct myep_user *user);
 
 /* close.c */
 int myep_close_tracking_init(void);
 void myep_close_tracking_exit(void);
 int myep_track_close(struct myep_item *item);
-void myep_untrack_close(struct myep_item *item);
-void myep_remove_watchers(struct myep *ep);
-void myep_destroy_idle_marks(void);
+
+/* ctl.c */
+int myep_ioctl_ctl(struct myep *ep, const void __user *uarg);
+int myep_ctl_file(struct myep *ep, int op, struct file *tfile, int fd,
+		  struct epoll_event *event);
+
+/* wait.c */
+int myep_ioctl_wait(struct myep *ep, const void __user *uarg);
+#if IS_ENABLED(CONFIG_KUNIT)
+/* One non-blocking transfer into a kernel buffer, for the KUnit suites. */
+int myep_harvest(struct myep *ep, struct epoll_event *events, int maxevents);
+#endif
+
+/* instance.c */
+struct file *myep_instance_file(unsigned int flags);
+int myep_create(unsigned long flags);
+
+/* limits.c */
+void myep_limits_init(void);
+int myep_user_charge(struct user_struct *user);
+void myep_user_uncharge(struct user_struct *user);
 
 #endif /* _MYEP_H */

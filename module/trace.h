@@ -9,6 +9,8 @@
  *   myepoll_woken		a waiter came back from its sleep in WAIT
  *   myepoll_transfer	a transfer ended: events delivered, LT re-queued
  *   myepoll_wait_return	MYEPOLL_IOC_WAIT returns: count or -errno
+ *   myepoll_close		close tracking saw the last close of a file:
+ *				index entries examined, items removed
  *
  * Contexts: myepoll_wake fires in the wake callback (any context, the
  * watched wait queue's lock and ep->lock held); the others in process
@@ -153,6 +155,26 @@ TRACE_EVENT(myepoll_wait_return,
 	    ),
 
 	    TP_printk("ep=%p result=%d", __entry->ep, __entry->result)
+);
+
+TRACE_EVENT(myepoll_close,
+	    TP_PROTO(const struct file *file, unsigned int examined,
+		     unsigned int removed),
+
+	    TP_ARGS(file, examined, removed),
+
+	    TP_STRUCT__entry(__field(const void *, file)
+			     __field(unsigned int, examined)
+			     __field(unsigned int, removed)
+	    ),
+
+	    TP_fast_assign(__entry->file = file;
+			   __entry->examined = examined;
+			   __entry->removed = removed;
+	    ),
+
+	    TP_printk("file=%p examined=%u removed=%u", __entry->file,
+		      __entry->examined, __entry->removed)
 );
 
 #endif /* _MYEP_TRACE_H */

@@ -17,7 +17,7 @@
  *
  * Tracing (trace.h): myepoll_woken after each sleep, myepoll_transfer at
  * the end of each transfer (after ep->mtx is dropped), myepoll_wait_return
- * when the ioctl returns.
+ * at every return of the ioctl, the early errors included.
  */
 #include <kunit/visibility.h>
 #include <linux/hrtimer.h>
@@ -84,7 +84,7 @@ static __always_inline int myep_transfer(struct myep *ep,
 		}
 	}
 	myep_done_scan(ep, &txlist);
-	mutex_unlock(&ep->mtx);
+	myep_unlock(ep);
 	trace_myepoll_transfer(ep, res, requeued);
 	return res;
 }
@@ -106,14 +106,18 @@ int myep_harvest(struct myep *ep, struct epoll_event *events, int maxevents)
 EXPORT_SYMBOL_IF_KUNIT(myep_harvest);
 #endif
 
-/* Like select_estimate_accuracy(), which is not exported. */
+/*
+ * Like select_estimate_accuracy(), which is not exported: 0.1% of the
+ * timeout, 0.5% for a task with nice > 0 (__estimate_accuracy()'s 1000/5),
+ * at most 100 ms, at least the task's timer slack; none for RT tasks.
+ */
 static u64 myep_timer_slack(s64 timeout_ns)
 {
 	u64 slack;
 
 	if (rt_task(current))
 		return 0;
-	slack = div64_u64(timeout_ns, task_nice(current) > 0 ? 500 : 1000);
+	slack = div64_u64(timeout_ns, task_nice(current) > 0 ? 200 : 1000);
 	slack = min_t(u64, slack, 100 * NSEC_PER_MSEC);
 	return max_t(u64, slack, current->timer_slack_ns);
 }
@@ -227,32 +231,37 @@ static void myep_restore_sigmask(u64 usigmask, bool interrupted)
 		sigprocmask(SIG_SETMASK, &current->saved_sigmask, NULL);
 }
 
-int myep_ioctl_wait(struct myep *ep, const void __user *uarg)
+static int myep_wait(struct myep *ep, const struct myepoll_wait *args)
 {
-	struct epoll_event __user *events;
-	struct myepoll_wait args;
+	struct epoll_event __user *events = u64_to_user_ptr(args->events);
 	int res;
 
-	if (copy_from_user(&args, uarg, sizeof(args)))
-		return -EFAULT;
-	if (args.flags)
+	if (args->flags)
 		return -EINVAL;
-
-	res = myep_set_sigmask(args.sigmask, args.sigsetsize);
+	res = myep_set_sigmask(args->sigmask, args->sigsetsize);
 	if (res)
 		return res;
 
-	events = u64_to_user_ptr(args.events);
-	if (args.maxevents <= 0 || args.maxevents > MYEP_MAX_EVENTS)
+	if (args->maxevents <= 0 || args->maxevents > MYEP_MAX_EVENTS)
 		res = -EINVAL;
-	else if (!access_ok(events, args.maxevents * sizeof(*events)))
+	else if (!access_ok(events, args->maxevents * sizeof(*events)))
 		res = -EFAULT;
 	else
-		res = myep_wait_for_events(ep, events, args.maxevents,
-					   args.timeout_ns);
+		res = myep_wait_for_events(ep, events, args->maxevents,
+					   args->timeout_ns);
 
-	myep_restore_sigmask(args.sigmask,
+	myep_restore_sigmask(args->sigmask,
 			     res == -EINTR && signal_pending(current));
+	return res;
+}
+
+int myep_ioctl_wait(struct myep *ep, const void __user *uarg)
+{
+	struct myepoll_wait args;
+	int res = -EFAULT;
+
+	if (!copy_from_user(&args, uarg, sizeof(args)))
+		res = myep_wait(ep, &args);
 	trace_myepoll_wait_return(ep, res);
 	return res;
 }

@@ -4,43 +4,31 @@
  * callback that moves a ready item to its instance's ready list.
  *
  * Contexts and locks:
- *  - myep_register_pollwait() / myep_unregister_pollwait(): process
- *    context, ep->mtx held.  The poll table's queue_proc runs inside the
- *    target's ->poll() and may sleep (GFP_KERNEL).
+ *  - myep_register_pollwait(): process context, ep->mtx held.  The poll
+ *    table's queue_proc runs inside the target's ->poll() and may sleep
+ *    (GFP_KERNEL).  Unhooking is item.c's (myep_item_unhook()).
  *  - myep_wake_callback(): any context, hard irq included, with the
  *    watched wait queue's lock held.  It takes ep->lock (irqsave) and never
  *    sleeps.  While a transfer scans (ep->ovflist active) it chains the item
  *    on ovflist instead of rdllist.
  *  - POLLFREE: the owner of the wait queue is freeing it.  The callback
  *    unlinks the entry and clears pwq->whead with release semantics; the
- *    unregister path reads whead under RCU with acquire semantics, as
+ *    unhooking path reads whead under RCU with acquire semantics, as
  *    fs/eventpoll.c does.
  *  - myep_poll_safewake(): wakes poll() waiters of an instance (nesting),
- *    outside ep->lock, with a lockdep subclass per nesting level.
+ *    outside ep->lock, with a lockdep subclass per nesting level.  It
+ *    passes EPOLL_URING_WAKE on, as ep_poll_safewake() does, so that
+ *    io_uring can tell its own wakeups coming back up a chain.
  *  - Tracing: the callback fires myepoll_wake (trace.h) once per call,
  *    under ep->lock, with what it did (queued, filtered, woke a waiter).
  */
 #include <linux/poll.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
-#include <linux/slab.h>
 #include <linux/wait.h>
 
 #include "myep.h"
 #include "trace.h"
-
-static struct kmem_cache *myep_pwq_cache __ro_after_init;
-
-int myep_pwq_cache_init(void)
-{
-	myep_pwq_cache = KMEM_CACHE(myep_pwq, SLAB_ACCOUNT);
-	return myep_pwq_cache ? 0 : -ENOMEM;
-}
-
-void myep_pwq_cache_exit(void)
-{
-	kmem_cache_destroy(myep_pwq_cache);
-}
 
 void myep_poll_safewake(struct myep *ep, struct myep_item *item,
 			__poll_t pollflags)
@@ -54,7 +42,7 @@ void myep_poll_safewake(struct myep *ep, struct myep_item *item,
 	 * The source's nests is stable: it holds its own poll_wait.lock.
 	 */
 	if (item) {
-		if (myep_is_instance(item->file))
+		if (item->nested)
 			nests = ((struct myep *)item->file->private_data)->nests;
 		else
 			nests = 1;
@@ -157,13 +145,13 @@ out_unlock:
 	spin_unlock_irqrestore(&ep->lock, flags);
 
 	if (pwake)
-		myep_poll_safewake(ep, item, 0);
+		myep_poll_safewake(ep, item, pollflags & EPOLL_URING_WAKE);
 	if (!exclusive)
 		ewake = true;
 
 	if (pollflags & POLLFREE) {
 		/*
-		 * A concurrent unregister may miss whead = NULL and call
+		 * A concurrent unhook may miss whead = NULL and call
 		 * remove_wait_queue() after us: list_del_init() keeps that
 		 * safe.  After the store nothing protects pwq, item or ep.
 		 */
@@ -188,7 +176,7 @@ static void myep_queue_proc(struct file *file, wait_queue_head_t *whead,
 
 	if (unlikely(!item))
 		return;
-	pwq = kmem_cache_alloc(myep_pwq_cache, GFP_KERNEL);
+	pwq = myep_pwq_alloc();
 	if (unlikely(!pwq)) {
 		pq->item = NULL;
 		return;
@@ -216,27 +204,4 @@ int myep_register_pollwait(struct myep_item *item, __poll_t *revents)
 	init_poll_funcptr(&pq.pt, myep_queue_proc);
 	*revents = myep_item_poll(item, &pq.pt, 1);
 	return pq.item ? 0 : -ENOMEM;
-}
-
-static void myep_remove_wait_queue(struct myep_pwq *pwq)
-{
-	wait_queue_head_t *whead;
-
-	rcu_read_lock();
-	/* Pairs with smp_store_release() in myep_wake_callback(). */
-	whead = smp_load_acquire(&pwq->whead);
-	if (whead)
-		remove_wait_queue(whead, &pwq->wait);
-	rcu_read_unlock();
-}
-
-void myep_unregister_pollwait(struct myep_item *item)
-{
-	struct myep_pwq *pwq;
-
-	while ((pwq = item->pwqlist) != NULL) {
-		item->pwqlist = pwq->next;
-		myep_remove_wait_queue(pwq);
-		kmem_cache_free(myep_pwq_cache, pwq);
-	}
 }

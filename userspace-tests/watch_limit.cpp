@@ -4,10 +4,12 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <system_error>
+#include <thread>
 #include <vector>
 
 #include "local_fds.hpp"
@@ -25,11 +27,11 @@ bool is_native(const Backend &backend)
     return backend.kind() == BackendKind::Native || backend.name() == "mutant";
 }
 
-std::string limit_path(const Backend &backend)
-{
-    return is_native(backend) ? "/proc/sys/fs/epoll/max_user_watches"
-                              : "/sys/module/myepoll/parameters/max_user_watches";
-}
+constexpr const char *kLimitPath = "/proc/sys/fs/epoll/max_user_watches";
+
+// myepoll reads the sysctl again at an ADD once a second has passed since
+// its last read (module/limits.c).
+constexpr auto kMyepollReadLag = std::chrono::milliseconds(1100);
 
 unsigned long read_value(const std::string &path)
 {
@@ -40,13 +42,13 @@ unsigned long read_value(const std::string &path)
     return value;
 }
 
-// Registrations listed in the fdinfo of every instance of the backend's kind
-// in every process: an upper bound of the current user's watches, except
-// for instances this user created and another user holds (not counted).
-unsigned long estimate_in_use(const Backend &backend)
+// Registrations listed in the fdinfo of every native and myepoll instance in
+// every process (they share one budget): an upper bound of the current
+// user's watches, except for instances this user created and another user
+// holds (not counted).
+unsigned long estimate_in_use()
 {
     namespace fs = std::filesystem;
-    const std::string kind = is_native(backend) ? "anon_inode:[eventpoll]" : "anon_inode:[myepoll]";
     unsigned long count = 0;
     std::error_code ec;
     for (const fs::directory_entry &process : fs::directory_iterator("/proc", ec)) {
@@ -56,7 +58,8 @@ unsigned long estimate_in_use(const Backend &backend)
         std::error_code fd_ec;
         for (const fs::directory_entry &fd : fs::directory_iterator(process.path() / "fd", fd_ec)) {
             std::error_code link_ec;
-            if (fs::read_symlink(fd.path(), link_ec).string() != kind)
+            const std::string link = fs::read_symlink(fd.path(), link_ec).string();
+            if (link != "anon_inode:[eventpoll]" && link != "anon_inode:[myepoll]")
                 continue;
             std::ifstream info(process.path() / "fdinfo" / fd.path().filename());
             std::string line;
@@ -70,7 +73,7 @@ unsigned long estimate_in_use(const Backend &backend)
 } // namespace
 
 WatchLimit::WatchLimit(const Backend &backend)
-    : path_(limit_path(backend)), original_(read_value(path_))
+    : path_(kLimitPath), original_(read_value(path_)), lagging_(!is_native(backend))
 {
 }
 
@@ -89,12 +92,14 @@ void WatchLimit::set(unsigned long value) const
     out.flush();
     if (!out)
         throw std::system_error(errno ? errno : EIO, std::generic_category(), "write " + path_);
+    if (lagging_)
+        std::this_thread::sleep_for(kMyepollReadLag);
 }
 
 unsigned long WatchLimit::watches_in_use(Backend &backend) const
 {
     constexpr unsigned long kHeadroom = 64;
-    for (unsigned long limit = estimate_in_use(backend) + kHeadroom; limit < (1ul << 24);
+    for (unsigned long limit = estimate_in_use() + kHeadroom; limit < (1ul << 24);
          limit *= 2) {
         set(limit);
         Instance probe(backend);

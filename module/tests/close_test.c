@@ -4,8 +4,10 @@
  * when the last reference to the watched file goes (fsnotify close event in
  * __fput(), close.c), not before: dup'd references keep it.  Files of the
  * one shared anon inode are told apart; every (file, fd) of every instance
- * goes; a watched TCP socket really closes (the peer sees FIN); and close
- * racing wakeups and transfers on other CPUs.
+ * goes; a watched TCP socket really closes (the peer sees FIN); close
+ * racing wakeups and transfers on other CPUs; a file whose last reference
+ * is gone is never polled; and an item closed while its instance's mutex
+ * is held is unhooked at once and erased by the mutex's holder.
  */
 #include <kunit/test.h>
 #include <linux/delay.h>
@@ -324,24 +326,17 @@ static void close_during_repoll(struct mk_fake *f)
 	struct mk_closer *c = f->hook_data;
 
 	complete(&c->start);
-	/*
-	 * As native, the close should wait for the transfer (ep->mtx) before
-	 * it can drop the registration; if it returns at once, someone else
-	 * holds the file and its close is deferred to that holder.
-	 */
 	c->returned_in_poll = wait_for_completion_timeout(&c->done,
-							  msecs_to_jiffies(300));
+							  msecs_to_jiffies(5000));
 }
 
 /*
  * The last close(), on one CPU, of a file that a transfer (WAIT) is
- * re-polling on another: natively the close completes there and then
- * (eventpoll_release() waits for ep->mtx; ep_item_poll() takes no file
- * reference), so the socket is closed and the registration gone when
- * close() returns.  If the transfer takes a reference of its own, the
- * final __fput() runs later in the waiter's context instead: at its return
- * to user space (task_work), which may be much later if WAIT goes back to
- * sleep, and the peer sees no FIN meanwhile.
+ * re-polling on another.  As native 6.1.192 (epi_fget()), the transfer
+ * polls through a reference of its own, so the user's close() returns at
+ * once without waiting for the transfer, and the real close (close
+ * tracking, ->release()) happens when the transfer drops that reference:
+ * the registration lives until then.
  */
 static void close_while_polled(struct kunit *test)
 {
@@ -368,16 +363,122 @@ static void close_while_polled(struct kunit *test)
 	}
 	f->hook_data = c;
 	f->on_repoll = close_during_repoll;
-	mk_harvest(epf, ev, 2);
+	KUNIT_EXPECT_EQ(test, mk_harvest(epf, ev, 2), 1);
 	if (!c->returned_in_poll)
 		complete(&c->start);	/* the hook did not run */
 	wait_for_completion(&c->done);
-	KUNIT_EXPECT_FALSE_MSG(test, c->returned_in_poll,
-			       "the last close returned while a transfer re-polled the file: the transfer's own file reference deferred the close");
-	KUNIT_EXPECT_EQ_MSG(test, mk_tree_count(epf), 0,
-			    "the registration outlived the last close()");
+	KUNIT_EXPECT_TRUE_MSG(test, c->returned_in_poll,
+			      "the last close waited for a transfer that held the file");
+	/* Our kthread's final fput() is deferred: the item is still there. */
+	KUNIT_EXPECT_EQ(test, mk_tree_count(epf), 1);
 	flush_delayed_fput();
-	KUNIT_EXPECT_EQ(test, mk_tree_count(epf), 0);
+	KUNIT_EXPECT_EQ_MSG(test, mk_tree_count(epf), 0,
+			    "the registration outlived the real close");
+}
+
+/* A ->poll() that takes and drops a reference of its own, as dma-buf's. */
+static void poll_takes_reference(struct mk_fake *f)
+{
+	get_file(f->file);
+	fput(f->file);
+}
+
+/*
+ * A file whose last reference is gone but whose close has not reached
+ * close tracking yet (f_count 0, __fput() pending): the transfer must not
+ * poll it.  A ->poll() that takes and drops a reference (dma-buf) would
+ * otherwise start a second __fput() of the same file.  As native's
+ * epi_fget(), the item is skipped.  The case holds the count at zero by
+ * hand, then restores it.
+ */
+static void transfer_skips_dying_file(struct kunit *test)
+{
+	struct file *epf = mk_instance(test);
+	struct mk_fake *f = mk_fake_new(test, EPOLLIN);
+	struct mk_fake *g = mk_fake_new(test, EPOLLIN);
+	struct epoll_event ev[4];
+	long count;
+	int polls;
+
+	KUNIT_ASSERT_EQ(test, mk_add(epf, f->file, 1, EV_IN, 1), 0);
+	KUNIT_ASSERT_EQ(test, mk_add(epf, g->file, 2, EV_IN, 2), 0);
+	polls = atomic_read(&f->polls);
+	f->on_repoll = poll_takes_reference;
+	count = atomic_long_xchg(&f->file->f_count, 0);
+	KUNIT_EXPECT_EQ(test, mk_harvest(epf, ev, 4), 1);
+	KUNIT_EXPECT_EQ(test, vfs_poll(epf, NULL), (__poll_t)(EPOLLIN | EPOLLRDNORM));
+	atomic_long_set(&f->file->f_count, count);
+	KUNIT_EXPECT_EQ(test, ev[0].data, 2ULL);
+	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&f->polls), polls,
+			    "a file whose last reference is gone was polled");
+	f->on_repoll = NULL;
+}
+
+struct dead_probe {
+	struct kunit *test;
+	struct file *epf;
+	struct file *closing;
+	s64 watches_before, watches_after;
+	bool dead, found;
+};
+
+/*
+ * Inside a transfer (which holds ep->mtx): the last close of another
+ * watched file.  Close tracking cannot take ep->mtx, so it unhooks the
+ * item and leaves it, dead, in the tree.
+ */
+static void close_inside_transfer(struct mk_fake *g)
+{
+	struct dead_probe *p = g->hook_data;
+	struct myep *ep = mk_ep(p->epf);
+	struct myep_item *item = myep_find(ep, p->closing, 1);
+
+	p->watches_before = percpu_counter_sum(&ep->user->epoll_watches);
+	mk_fput_sync(p->closing);	/* the last reference: f is freed */
+	p->watches_after = percpu_counter_sum(&ep->user->epoll_watches);
+	p->dead = item && READ_ONCE(item->dead);
+	p->found = myep_find(ep, p->closing, 1);
+}
+
+/*
+ * Dead items: the close path unhooks an item at once (no wait entry is
+ * left, which the fake file's release checks; the watch uncharged) even
+ * while ep->mtx is held; lookups no longer find it; the holder of ep->mtx
+ * erases it when it unlocks.
+ */
+static void close_leaves_dead_item(struct kunit *test)
+{
+	struct file *epf = mk_instance(test);
+	struct mk_fake *f = mk_fake_new(test, EPOLLIN);
+	struct mk_fake *g = mk_fake_new(test, EPOLLIN);
+	struct mk_ctx *ctx = test->priv;
+	struct epoll_event ev[4];
+	struct dead_probe *p;
+	int i;
+
+	p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_EQ(test, mk_add(epf, f->file, 1, EV_IN, 1), 0);
+	KUNIT_ASSERT_EQ(test, mk_add(epf, g->file, 2, EV_IN, 2), 0);
+	p->test = test;
+	p->epf = epf;
+	p->closing = f->file;
+	/* The hook closes f: the fixture must not close it again. */
+	for (i = 0; i < ctx->nfiles; i++)
+		if (ctx->files[i] == f->file)
+			ctx->files[i] = NULL;
+	g->hook_data = p;
+	g->on_repoll = close_inside_transfer;
+	/* Both ready: f is delivered, then g's re-poll closes f. */
+	KUNIT_EXPECT_EQ(test, mk_harvest(epf, ev, 4), 2);
+	KUNIT_EXPECT_TRUE_MSG(test, p->dead, "the closed file's item is not dead");
+	KUNIT_EXPECT_FALSE_MSG(test, p->found, "a dead item was found by lookup");
+	KUNIT_EXPECT_EQ_MSG(test, p->watches_after, p->watches_before - 1,
+			    "the close did not uncharge the watch");
+	/* The transfer's unlock erased it. */
+	KUNIT_EXPECT_EQ(test, mk_tree_count(epf), 1);
+	KUNIT_EXPECT_EQ(test, mk_harvest(epf, ev, 4), 1);
+	KUNIT_EXPECT_EQ(test, ev[0].data, 2ULL);
 }
 
 static struct kunit_case close_cases[] = {
@@ -392,6 +493,8 @@ static struct kunit_case close_cases[] = {
 	KUNIT_CASE(close_ready_item),
 	KUNIT_CASE(close_inner_instance),
 	KUNIT_CASE(close_while_polled),
+	KUNIT_CASE(transfer_skips_dying_file),
+	KUNIT_CASE(close_leaves_dead_item),
 	KUNIT_CASE(close_races_wakeup),
 	KUNIT_CASE(close_races_transfer),
 	{}

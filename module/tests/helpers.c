@@ -446,7 +446,7 @@ struct myep_item *mk_find(struct file *epf, struct file *tfile, int fd)
 
 	mutex_lock(&ep->mtx);
 	item = myep_find(ep, tfile, fd);
-	mutex_unlock(&ep->mtx);
+	myep_unlock(ep);
 	return item;
 }
 
@@ -456,10 +456,11 @@ int mk_tree_count(struct file *epf)
 	struct rb_node *rbp;
 	int n = 0;
 
+	/* Live items: dead ones are on their way out (item.c). */
 	mutex_lock(&ep->mtx);
 	for (rbp = rb_first_cached(&ep->rbr); rbp; rbp = rb_next(rbp))
-		n++;
-	mutex_unlock(&ep->mtx);
+		n += !READ_ONCE(rb_entry(rbp, struct myep_item, rbn)->dead);
+	myep_unlock(ep);
 	return n;
 }
 
@@ -512,7 +513,7 @@ __poll_t mk_item_events(struct file *epf, struct myep_item *item)
 
 	mutex_lock(&ep->mtx);
 	events = item->event.events;
-	mutex_unlock(&ep->mtx);
+	myep_unlock(ep);
 	return events;
 }
 
@@ -530,7 +531,7 @@ int mk_item_pwqs(struct file *epf, struct myep_item *item, int *detached)
 		if (!smp_load_acquire(&pwq->whead))
 			d++;
 	}
-	mutex_unlock(&ep->mtx);
+	myep_unlock(ep);
 	if (detached)
 		*detached = d;
 	return n;
@@ -553,7 +554,7 @@ int mk_call_callback(struct myep_item *item, wait_queue_head_t *whead,
 	for (pwq = item->pwqlist; pwq; pwq = pwq->next)
 		if (pwq->whead == whead)
 			break;
-	mutex_unlock(&ep->mtx);
+	myep_unlock(ep);
 	if (!pwq)
 		return -ENOENT;
 	spin_lock_irqsave(&whead->lock, flags);

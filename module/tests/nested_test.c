@@ -5,7 +5,8 @@
  * readiness travels up through the nested wake path; loops are refused
  * with ELOOP, and so is nesting deeper than native 6.1 allows (the depth
  * below the target plus the depth above the instance, counted in
- * instance-to-instance links, at most EP_MAX_NESTS = 4: five instances).
+ * instance-to-instance links, at most EP_MAX_NESTS = 4: five instances),
+ * and so are more wakeup paths from one file than native allows.
  */
 #include <kunit/test.h>
 
@@ -186,6 +187,51 @@ static void nested_max_depth_wakeup(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, mk_ready_count(e[k]), 0, "level %d", k);
 }
 
+/*
+ * Wakeup paths, as native's reverse_path_check(): from one plain file, at
+ * most 500 paths of length 2 (an instance watched under 500 keys), and a
+ * removed key no longer counts.  The ADD that would make one too many
+ * fails with EINVAL and leaves nothing behind.
+ */
+static void nested_path_limit_length2(struct kunit *test)
+{
+	struct mk_fake *f = mk_fake_new(test, 0);
+	struct file *inner = mk_instance(test);
+	struct file *outer = mk_instance(test);
+	int k;
+
+	KUNIT_ASSERT_EQ(test, mk_add(inner, f->file, 0, EV_IN, 0), 0);
+	for (k = 0; k < 500; k++)
+		KUNIT_ASSERT_EQ_MSG(test, mk_add(outer, inner, k, EV_IN, k), 0,
+				    "key %d", k);
+	KUNIT_EXPECT_EQ(test, mk_add(outer, inner, 500, EV_IN, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mk_tree_count(outer), 500);
+	KUNIT_ASSERT_EQ(test, mk_del(outer, inner, 7), 0);
+	KUNIT_EXPECT_EQ(test, mk_add(outer, inner, 500, EV_IN, 0), 0);
+	/* A plain file added below counts its own paths: too many. */
+	KUNIT_EXPECT_EQ(test, mk_add(inner, f->file, 1, EV_IN, 0), -EINVAL);
+}
+
+/* At most 10 paths of length 5: the top of a 5-deep chain, under 10 keys. */
+static void nested_path_limit_length5(struct kunit *test)
+{
+	struct mk_fake *f = mk_fake_new(test, 0);
+	struct file *e[NEST_OK];
+	int k;
+
+	for (k = 0; k < NEST_OK; k++)
+		e[k] = mk_instance(test);
+	KUNIT_ASSERT_EQ(test, mk_add(e[0], f->file, 0, EV_IN, 0), 0);
+	for (k = 1; k < NEST_OK - 1; k++)
+		KUNIT_ASSERT_EQ(test, mk_add(e[k], e[k - 1], 0, EV_IN, 0), 0);
+	for (k = 0; k < 10; k++)
+		KUNIT_ASSERT_EQ_MSG(test, mk_add(e[NEST_OK - 1], e[NEST_OK - 2],
+						 k, EV_IN, 0), 0, "key %d", k);
+	KUNIT_EXPECT_EQ(test, mk_add(e[NEST_OK - 1], e[NEST_OK - 2], 10,
+				     EV_IN, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mk_tree_count(e[NEST_OK - 1]), 10);
+}
+
 static struct kunit_case nested_cases[] = {
 	KUNIT_CASE(nested_ready_propagates),
 	KUNIT_CASE(nested_idle_not_reported),
@@ -194,6 +240,8 @@ static struct kunit_case nested_cases[] = {
 	KUNIT_CASE(nested_depth_bottom_up),
 	KUNIT_CASE(nested_depth_top_down),
 	KUNIT_CASE(nested_max_depth_wakeup),
+	KUNIT_CASE(nested_path_limit_length2),
+	KUNIT_CASE(nested_path_limit_length5),
 	{}
 };
 

@@ -102,7 +102,7 @@ static int check_inorder(struct kunit *test, struct file *epf)
 		prev = item;
 		n++;
 	}
-	mutex_unlock(&ep->mtx);
+	myep_unlock(ep);
 	KUNIT_EXPECT_TRUE(test, leftmost_ok);
 	KUNIT_EXPECT_EQ_MSG(test, bad, 0, "keys out of order in the in-order walk");
 	return n;

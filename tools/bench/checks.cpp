@@ -1,6 +1,7 @@
 #include "checks.hpp"
 
 #include <cstdio>
+#include <cstring>
 #include <string>
 
 namespace myepoll::bench
@@ -86,11 +87,31 @@ void check_memory(const Results &r, Cases &cases)
     }
 }
 
+// Every close timed and none failed; every ADD of the items returned 0.
+void check_close(const Config &config, const Results &r, Cases &cases)
+{
+    const auto rounds = static_cast<std::size_t>(config.rounds);
+    for (const auto &row : r.close) {
+        std::string why = row.error.empty() ? "" : row.error + "; ";
+        if (row.error.empty() && row.cost.count != rounds)
+            why += "timed " + std::to_string(row.cost.count) + " closes of " +
+                   std::to_string(rounds) + "; ";
+        if (row.close_errors > 0)
+            why += std::to_string(row.close_errors) + " close() calls failed; ";
+        if (row.added != row.items)
+            why += std::to_string(row.items - row.added) + " of " + std::to_string(row.items) +
+                   " ADDs failed (" + std::strerror(row.add_errno) + "); ";
+        cases.report("close-" + row.module + "-items" + std::to_string(row.items), why.empty(),
+                     why);
+    }
+}
+
 } // namespace
 
 int print_checks(const Config &config, const Results &results)
 {
     Cases cases(config.suite);
+    check_close(config, results, cases);
     check_floor(results, cases);
     check_scaling(results, cases);
     check_latency(results, cases);

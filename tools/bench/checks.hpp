@@ -1,5 +1,6 @@
 // Checks on the results, independent of timing: every API produced numbers,
-// and myepoll reported exactly the events native epoll did.  One
+// and myepoll reported exactly the events native epoll did; the close cost
+// timed every close, after every one of its ADDs succeeded.  One
 // `@@myepoll case <suite> pass|fail <name>` line per check; returns the
 // number of failed checks.
 #pragma once

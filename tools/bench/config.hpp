@@ -25,6 +25,9 @@ struct Config {
     std::vector<std::size_t> ctl_sizes{10000, 100000};
     int ctl_reps = 3;
     std::size_t memory_size = 100000;
+    std::size_t close_instances = 100; // close cost: instances x fds items
+    std::size_t close_fds = 1000;
+    std::string module_file;       // myepoll.ko to load again after the unloaded close cost
     std::vector<std::string> only; // sections to run; empty = all
 };
 

@@ -1,8 +1,10 @@
 // bench: select, poll, native epoll and myepoll side by side, inside the
-// test VM (make bench; docs/performance.md).  For every connection count it
-// sets up the connections once, then runs the sections that use that count;
-// the ping-pong latency runs on its own connection.  Prints the tables with
-// their CSV lines, then the checks as @@myepoll case lines.
+// test VM (make bench; docs/performance.md).  First the cost of closing an
+// unwatched eventfd with myepoll unloaded, loaded, and watching anon-inode
+// files (close_cost.cpp).  Then, for every connection count, it sets up the
+// connections once and runs the sections that use that count; the ping-pong
+// latency runs on its own connection.  Prints the tables with their CSV
+// lines, then the checks as @@myepoll case lines.
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -63,12 +65,19 @@ double seconds_since(int64_t t0)
     return static_cast<double>(now_ns() - t0) / 1e9;
 }
 
-// Memory and the cold ADD rate need sockets myepoll has never watched (its
-// first ADD of a file creates the inode's mark, which DEL leaves idle): the
-// memory is measured first on each connection set, the ctl rates on a set
-// of their own.
+// The close cost first: it unloads myepoll for a while, which only a
+// process that has not opened /dev/myepoll yet can do.  Memory and the cold
+// ADD rate need sockets myepoll has never watched (its first ADD of a file
+// creates the inode's mark, which DEL leaves idle): the memory is measured
+// first on each connection set, the ctl rates on a set of their own.
 void run_all(const Config &c, Results &results)
 {
+    if (wants(c, "close")) {
+        const int64_t t0 = now_ns();
+        run_close(c, results);
+        std::printf("bench: close in %.1f s\n", seconds_since(t0));
+        std::fflush(stdout);
+    }
     if (wants(c, "floor"))
         run_floor(c, results);
     for (std::size_t n : connection_counts(c)) {

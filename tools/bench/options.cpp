@@ -29,7 +29,11 @@ const char kUsage[] =
     "  --ctl-sizes N,N,...      fds for the ADD/MOD/DEL rates\n"
     "  --ctl-reps R             repetitions of the ctl rates\n"
     "  --memory-size N          watches for the memory measurement (0: none)\n"
-    "  --only a,b               sections: floor,scaling,latency,control,memory\n";
+    "  --close-instances I      instances watching the fds of the close cost\n"
+    "  --close-fds F            fds of one eventfd each instance watches (I x F items)\n"
+    "  --module-file KO         time the close cost without myepoll too: unload it,\n"
+    "                           then load KO again\n"
+    "  --only a,b               sections: close,floor,scaling,latency,control,memory\n";
 
 [[noreturn]] void usage(int status)
 {
@@ -81,6 +85,8 @@ void make_smoke(Config &c)
     c.ctl_sizes = {100};
     c.ctl_reps = 1;
     c.memory_size = 1000;
+    c.close_instances = 10;
+    c.close_fds = 100;
 }
 
 } // namespace
@@ -127,6 +133,12 @@ Config parse_options(int argc, char **argv)
             c.ctl_reps = std::max(1, static_cast<int>(number(v)));
         else if (arg == "--memory-size")
             c.memory_size = static_cast<std::size_t>(number(v));
+        else if (arg == "--close-instances")
+            c.close_instances = static_cast<std::size_t>(number(v));
+        else if (arg == "--close-fds")
+            c.close_fds = static_cast<std::size_t>(number(v));
+        else if (arg == "--module-file")
+            c.module_file = v;
         else if (arg == "--only")
             c.only = split(v);
         else

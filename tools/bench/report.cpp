@@ -100,6 +100,29 @@ void floor_table(const Config &c, const Results &r, std::FILE *out)
     t.print(out);
 }
 
+// Every median also over the 1-item row's (on the many-items row: the cost
+// of the items, the mark there both times) and over the unloaded row's (on
+// the 1-item row: the cost of being loaded and watching an anon inode).
+void close_table(const Config &c, const Results &r, std::FILE *out)
+{
+    const CloseRow *one = nullptr, *unloaded = nullptr;
+    for (const auto &row : r.close) {
+        if (row.module == "loaded" && row.items == 1)
+            one = &row;
+        if (row.module == "unloaded")
+            unloaded = &row;
+    }
+    ResultTable t("close", {"timing", "module", "items", "added", "closes", "close_med_ns",
+                            "close_p99_ns", "close_med_instr", "ratio_1item", "ratio_unloaded"});
+    for (const auto &row : r.close)
+        t.add({c.timing, row.module, std::to_string(row.items), std::to_string(row.added),
+               std::to_string(row.cost.count), fixed(row.cost.median), fixed(row.cost.p99),
+               instructions(c, row.cost.median),
+               fixed(one ? ratio(row.cost.median, one->cost.median) : 0, 3),
+               fixed(unloaded ? ratio(row.cost.median, unloaded->cost.median) : 0, 3)});
+    t.print(out);
+}
+
 void memory_tables(const Config &c, const Results &r, std::FILE *out)
 {
     // slab: every cache's growth, noise included (other caches may shrink
@@ -132,6 +155,8 @@ void memory_tables(const Config &c, const Results &r, std::FILE *out)
 
 void print_report(const Config &config, const Results &results, std::FILE *out)
 {
+    if (!results.close.empty())
+        close_table(config, results, out);
     if (!results.floor.empty())
         floor_table(config, results, out);
     if (!results.scaling.empty())

@@ -48,7 +48,18 @@ struct FloorRow {
     Summary cost; // ns per call
 };
 
+struct CloseRow {
+    std::string module;    // "loaded" or "unloaded"
+    std::size_t items = 0; // myepoll items on the anon inode's mark
+    std::size_t added = 0; // ADDs of those items that returned 0
+    int add_errno = 0;     // the first failed ADD's errno, or 0
+    int close_errors = 0;  // close() calls that failed
+    Summary cost{};        // ns per close() of an unwatched eventfd
+    std::string error{};   // why the row has no figures
+};
+
 struct Results {
+    std::vector<CloseRow> close;
     std::vector<FloorRow> floor;
     std::vector<ScalingRow> scaling;
     std::vector<LatencyRow> latency;

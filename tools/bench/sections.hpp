@@ -1,4 +1,4 @@
-// The four measurements; each appends its rows to Results.
+// The measurements; each appends its rows to Results.
 #pragma once
 
 #include "config.hpp"
@@ -7,6 +7,10 @@
 
 namespace myepoll::bench
 {
+
+// close() of an unwatched eventfd with myepoll unloaded, loaded, and
+// watching 1 or many anon-inode items; must run first (close_cost.cpp).
+void run_close(const Config &config, Results &results);
 
 // Wait-round cost with every server side watched and K of them made ready
 // per round (scaling.cpp).

@@ -1,8 +1,12 @@
 // route_create / route_ctl / route_wait.
+#include <fcntl.h>
+#include <sys/epoll.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 #include "device_calls.hpp"
 #include "device_open.hpp"
@@ -58,6 +62,36 @@ const char *result_text(int rc) noexcept
     return rc < 0 ? std::strerror(-rc) : "ok";
 }
 
+// A new instance on the number native epoll_create1(flags) would give: the
+// lowest free one, which the device fd `dev` took when it was opened.
+//
+// The ioctl needs the device fd, so the instance first lands on the next free
+// number, close-on-exec whatever the flags (a fork and exec in another thread
+// meanwhile must not inherit it).  dup3() then puts it on the device fd's
+// number with the caller's FD_CLOEXEC, closing the device there in the same
+// step, and the first number is closed.  A create therefore needs two free
+// fds for a moment: with one left it fails with EMFILE (README.md).
+//
+// Threads: the result is the number that was the lowest free one when the
+// device was opened.  The device fd holds it until dup3(), so no other thread
+// can get it, and dup3() replaces only the shim's own fd (a thread closing
+// fds it did not open is wrong natively too).  Meanwhile another thread's
+// open() may get a higher number than natively (the instance's first one), as
+// with any library call that opens an fd for a moment.  dup3() fails only if
+// another thread lowered RLIMIT_NOFILE to the device fd's number or below:
+// its errno is returned, both fds closed.
+int instance_on(UniqueFd dev, int flags) noexcept
+{
+    const int fd = device_create(dev.get(), flags | EPOLL_CLOEXEC);
+    if (fd < 0)
+        return fd;
+    const UniqueFd instance(fd);
+    const int fd_flags = (flags & EPOLL_CLOEXEC) != 0 ? O_CLOEXEC : 0;
+    if (::dup3(instance.get(), dev.get(), fd_flags) < 0)
+        return -errno;
+    return dev.release(); // now the instance's fd
+}
+
 } // namespace
 
 int route_create(const char *call, int flags) noexcept
@@ -65,8 +99,13 @@ int route_create(const char *call, int flags) noexcept
     ErrnoGuard keep_errno;
     int error = 0;
     int rc = 0;
-    if (UniqueFd dev = open_device(&error); dev) {
-        rc = device_create(dev.get(), flags);
+    if ((flags & ~EPOLL_CLOEXEC) != 0) {
+        // Native checks the flags before it takes an fd: EINVAL, not EMFILE,
+        // when no fd is free.
+        rc = -EINVAL;
+        count(Counter::Create);
+    } else if (UniqueFd dev = open_device(&error); dev) {
+        rc = instance_on(std::move(dev), flags);
         count(Counter::Create);
     } else {
         rc = -error;

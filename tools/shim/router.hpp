@@ -27,8 +27,10 @@
 namespace myepoll::shim
 {
 
-// epoll_create1(flags) on /dev/myepoll.  If the device cannot be opened the
-// create fails with open()'s errno: there is no silent fallback to native.
+// epoll_create1(flags) on /dev/myepoll: the instance gets the lowest free fd,
+// as natively (router.cpp says what is guaranteed when threads race).  If
+// the device cannot be opened the create fails with open()'s errno: there is
+// no silent fallback to native.
 int route_create(const char *call, int flags) noexcept;
 
 std::optional<int> route_ctl(const char *call, int epfd, int op, int fd,

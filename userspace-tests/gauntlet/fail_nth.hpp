@@ -46,7 +46,7 @@ class FailNth
 };
 
 // The module's caches (KMEM_CACHE names in module/).
-inline constexpr const char *kModuleCaches[] = {"myep_item", "myep_pwq", "myep_mark"};
+inline constexpr const char *kModuleCaches[] = {"myep_item", "myep_pwq", "myep_file"};
 
 // True if every module cache has the failslab flag.
 bool module_caches_flagged();

@@ -7,7 +7,7 @@
 //   pollfree-*            pollfree.hpp
 //   cycles                N x (rmmod -> insmod -> workload -> close), the
 //                         workload's watched sockets outliving the module;
-//                         every few cycles with max_user_watches=100 (ENOSPC
+//                         every few cycles with fs.epoll.max_user_watches=100 (ENOSPC
 //                         checked) or with an instance open at rmmod time
 //
 // Run it with no other user of the module.  It leaves the module loaded.
@@ -175,8 +175,12 @@ std::string one_cycle(unsigned c, const std::string &path, Rng &rng,
     }
     survivors->clear();
 
+    // The module reads fs.epoll.max_user_watches at load (module/limits.c).
     const bool limited = c % 10 == 3;
-    rc = load_module(path, limited ? "max_user_watches=100" : "");
+    SettingsGuard watch_limit;
+    if (limited && !watch_limit.set("/proc/sys/fs/epoll/max_user_watches", "100"))
+        return "cannot set fs.epoll.max_user_watches";
+    rc = load_module(path, "");
     if (rc != 0)
         return "insmod: " + rc_name(rc);
     const auto state = module_state(kModule);

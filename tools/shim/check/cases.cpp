@@ -1,22 +1,29 @@
 // The shim's cases.  "shim" calls are the plain names (bound to the
 // preloaded shim), "native" ones go to glibc directly (libc_direct.hpp).
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
+#include <cstring>
+#include <functional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "check.hpp"
 #include "libc_direct.hpp"
@@ -173,6 +180,254 @@ void syscall_create(Check &c)
     expect_same(c, "syscall(SYS_epoll_create1, O_NONBLOCK)",
                 call([] { return ::syscall(SYS_epoll_create1, O_NONBLOCK); }),
                 call([] { return libc().syscall(SYS_epoll_create1, O_NONBLOCK); }));
+}
+
+// --- fd numbers -------------------------------------------------------------
+//
+// A create gives the lowest free fd, natively and under the shim: each form
+// is run (twice in a row, unless said otherwise) under the shim and natively
+// in the same fd table, and the fd numbers and FD_CLOEXEC must match.
+
+// What one create gave: the fd, or -1 and errno; FD_CLOEXEC; whether the fd
+// is of the expected kind (myepoll under the shim, eventpoll natively).
+struct Created {
+    Outcome outcome;
+    int fd_flags;
+    bool right_kind;
+};
+
+std::string describe(const Created &c)
+{
+    if (c.outcome.rc < 0)
+        return "-1 (" + std::string(::strerrorname_np(c.outcome.err)) + ")";
+    return "fd " + std::to_string(c.outcome.rc) +
+           (c.fd_flags == FD_CLOEXEC ? " FD_CLOEXEC"
+            : c.fd_flags == 0        ? ""
+                                     : " F_GETFD failed") +
+           (c.right_kind ? "" : " (" + fd_link(static_cast<int>(c.outcome.rc)) + ")");
+}
+
+bool same(const Created &a, const Created &b)
+{
+    if (a.outcome.rc < 0 || b.outcome.rc < 0)
+        return a.outcome.rc == b.outcome.rc && a.outcome.err == b.outcome.err;
+    return a.outcome.rc == b.outcome.rc && a.fd_flags == b.fd_flags && a.right_kind && b.right_kind;
+}
+
+// `times` creates in a row, all kept open until the last one is made.
+template <typename Create>
+std::vector<Created> create_in_a_row(Create create, bool (*kind)(int), int times)
+{
+    std::vector<Created> out;
+    std::vector<UniqueFd> fds;
+    for (int i = 0; i < times; ++i) {
+        const Outcome o = call(create);
+        const int fd = static_cast<int>(o.rc);
+        out.push_back({o, o.rc >= 0 ? ::fcntl(fd, F_GETFD) : -1, o.rc >= 0 && kind(fd)});
+        fds.emplace_back(o.rc >= 0 ? fd : -1);
+    }
+    return out;
+}
+
+// One create form, as the shim and as glibc make it.
+struct CreateForm {
+    std::string name;
+    std::function<long()> shim, native;
+};
+
+std::vector<CreateForm> create_forms()
+{
+    std::vector<CreateForm> forms;
+    for (const int flags : {0, static_cast<int>(EPOLL_CLOEXEC)}) {
+        const std::string f = flags ? "EPOLL_CLOEXEC" : "0";
+        forms.push_back({"epoll_create1(" + f + ")", [=] { return ::epoll_create1(flags); },
+                         [=] { return libc().epoll_create1(flags); }});
+        forms.push_back({"syscall(SYS_epoll_create1, " + f + ")",
+                         [=] { return ::syscall(SYS_epoll_create1, flags); },
+                         [=] { return libc().syscall(SYS_epoll_create1, flags); }});
+    }
+    forms.push_back({"epoll_create(1)", [] { return ::epoll_create(1); },
+                     [] { return libc().epoll_create(1); }});
+    forms.push_back({"syscall(SYS_epoll_create, 1)", [] { return ::syscall(SYS_epoll_create, 1); },
+                     [] { return libc().syscall(SYS_epoll_create, 1); }});
+    return forms;
+}
+
+// Every create form in the fd table as it is now, `times` in a row: the
+// shim's fds and their FD_CLOEXEC are native's.
+void expect_native_fds(Check &c, const std::string &situation, int times = 2)
+{
+    for (const CreateForm &form : create_forms()) {
+        const auto shim = create_in_a_row(form.shim, is_myepoll, times);
+        const auto native = create_in_a_row(form.native, is_native_epoll, times);
+        for (size_t i = 0; i < shim.size(); ++i) {
+            c.expect(same(shim[i], native[i]),
+                     situation + ": " + form.name + (i == 0 ? "" : ", again") + ": shim " +
+                         describe(shim[i]) + ", native " + describe(native[i]));
+        }
+    }
+}
+
+UniqueFd open_null()
+{
+    return UniqueFd(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+}
+
+// The number the next open() would get.
+int lowest_free()
+{
+    return open_null().get();
+}
+
+void create_fd_numbers(Check &c)
+{
+    expect_native_fds(c, "as started");
+
+    // Stdin closed: 0 is the lowest free number.
+    UniqueFd stdin_copy(::fcntl(0, F_DUPFD_CLOEXEC, 100));
+    ::close(0);
+    expect_native_fds(c, "after close(0)");
+    if (stdin_copy)
+        ::dup2(stdin_copy.get(), 0);
+
+    // Holes between open fds: the first hole, then the next one.
+    std::array<UniqueFd, 5> open;
+    for (UniqueFd &fd : open)
+        fd = open_null();
+    const int hole = open[1].get();
+    const int next_hole = open[3].get();
+    open[1].reset();
+    open[3].reset();
+    c.expect(lowest_free() == hole,
+             "the closed fd " + std::to_string(hole) + " is the lowest free");
+    expect_native_fds(c, "after closing fds " + std::to_string(hole) + " and " +
+                             std::to_string(next_hole));
+}
+
+// RLIMIT_NOFILE lowered so that every fd below it but `spare` is open;
+// restored on destruction.
+class FullTable
+{
+  public:
+    explicit FullTable(int spare)
+    {
+        ::getrlimit(RLIMIT_NOFILE, &saved_);
+        rlimit low = saved_;
+        low.rlim_cur = static_cast<rlim_t>(lowest_free() + 4);
+        ok_ = ::setrlimit(RLIMIT_NOFILE, &low) == 0;
+        for (UniqueFd fd = open_null(); fd; fd = open_null())
+            fillers_.push_back(std::move(fd));
+        for (int i = 0; i < spare && !fillers_.empty(); ++i) {
+            free_.push_back(fillers_.back().get());
+            fillers_.pop_back();
+        }
+        std::sort(free_.begin(), free_.end());
+    }
+    FullTable(const FullTable &) = delete;
+    FullTable &operator=(const FullTable &) = delete;
+    ~FullTable() { ::setrlimit(RLIMIT_NOFILE, &saved_); }
+
+    [[nodiscard]] bool ok() const noexcept { return ok_ && !fillers_.empty(); }
+    // The free numbers below the limit, lowest first.
+    [[nodiscard]] const std::vector<int> &free() const noexcept { return free_; }
+
+  private:
+    rlimit saved_{};
+    bool ok_ = false;
+    std::vector<UniqueFd> fillers_;
+    std::vector<int> free_;
+};
+
+// No fd free: EMFILE from every form; and EINVAL for bad flags or size,
+// which native checks before it takes an fd.
+void create_no_fd_free(Check &c)
+{
+    FullTable full(0);
+    c.expect(full.ok(), "fd table filled up to a lowered RLIMIT_NOFILE");
+    expect_native_fds(c, "no fd free");
+    for (const int flags : {O_NONBLOCK, -1}) {
+        const std::string f = std::to_string(flags);
+        expect_same(c, "no fd free: epoll_create1(" + f + ")",
+                    call([&] { return ::epoll_create1(flags); }),
+                    call([&] { return libc().epoll_create1(flags); }));
+        expect_same(c, "no fd free: syscall(SYS_epoll_create1, " + f + ")",
+                    call([&] { return ::syscall(SYS_epoll_create1, flags); }),
+                    call([&] { return libc().syscall(SYS_epoll_create1, flags); }));
+    }
+    expect_same(c, "no fd free: epoll_create(0)", call([] { return ::epoll_create(0); }),
+                call([] { return libc().epoll_create(0); }));
+}
+
+// Two fds free: the shim needs both for a moment (README.md), but the
+// instance ends up on the lower, as native.  With one free it fails with
+// EMFILE where native succeeds (a documented difference), and leaves that
+// fd free.
+void create_few_fds_free(Check &c)
+{
+    {
+        FullTable full(2);
+        c.expect(full.ok() && full.free().size() == 2, "two fds free below RLIMIT_NOFILE");
+        expect_native_fds(c, "two fds free", 1);
+    }
+    FullTable full(1);
+    c.expect(full.ok() && full.free().size() == 1, "one fd free below RLIMIT_NOFILE");
+    const int spare = full.free().empty() ? -1 : full.free().front();
+    expect_outcome(c, "one fd free: epoll_create1(0) under the shim",
+                   call([] { return ::epoll_create1(0); }), -1, EMFILE);
+    c.expect(lowest_free() == spare, "one fd free: the shim's failed create left it free");
+    UniqueFd native(libc().epoll_create1(0));
+    c.expect(native.get() == spare, "one fd free: native epoll_create1(0) takes it");
+}
+
+size_t open_fd_count()
+{
+    size_t n = 0;
+    if (DIR *dir = ::opendir("/proc/self/fd")) {
+        while (::readdir(dir) != nullptr)
+            ++n;
+        ::closedir(dir);
+    }
+    return n;
+}
+
+// The device number of a character device fd, 0 for anything else.
+dev_t rdev(int fd)
+{
+    struct stat st = {};
+    return ::fstat(fd, &st) == 0 && S_ISCHR(st.st_mode) ? st.st_rdev : 0;
+}
+
+// Creates racing with another thread's open/close: every instance is a
+// myepoll one with the FD_CLOEXEC asked for, the other thread's fds are
+// never replaced, and no fd is left behind.
+void create_threads(Check &c)
+{
+    constexpr int kRounds = 300;
+    const size_t before = open_fd_count();
+    const dev_t null_rdev = rdev(open_null().get());
+    std::atomic<bool> stop{false};
+    std::atomic<int> clobbered{0};
+    std::thread other([&] {
+        while (!stop.load()) {
+            UniqueFd fd = open_null();
+            if (rdev(fd.get()) != null_rdev)
+                clobbered.fetch_add(1);
+        }
+    });
+    int wrong = 0;
+    for (int i = 0; i < kRounds; ++i) {
+        const int flags = i % 2 ? EPOLL_CLOEXEC : 0;
+        UniqueFd ep(::epoll_create1(flags));
+        if (!is_myepoll(ep.get()) || ::fcntl(ep.get(), F_GETFD) != (flags ? FD_CLOEXEC : 0))
+            ++wrong;
+    }
+    stop = true;
+    other.join();
+    c.expect(wrong == 0, std::to_string(wrong) + " of " + std::to_string(kRounds) +
+                             " creates gave no myepoll instance with the FD_CLOEXEC asked for");
+    c.expect(clobbered == 0, "the other thread's /dev/null fd was replaced " +
+                                 std::to_string(clobbered.load()) + " times");
+    c.expect(open_fd_count() == before, "as many fds open afterwards as before");
 }
 
 // --- syscall() pass-through -------------------------------------------------
@@ -596,6 +851,10 @@ std::vector<Case> all_cases()
         {"create-size", create_size},
         {"create1-flags", create1_flags},
         {"syscall-create", syscall_create},
+        {"create-fd-numbers", create_fd_numbers},
+        {"create-no-fd-free", create_no_fd_free},
+        {"create-few-fds-free", create_few_fds_free},
+        {"create-threads", create_threads},
         {"syscall-passthrough", syscall_passthrough},
         {"ctl-not-an-instance", ctl_not_an_instance},
         {"wait-not-an-instance", wait_not_an_instance},

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ready.c - the ready list as WAIT and poll() scan it, and polling a
+ * watched file for its current events.
+ *
+ * Contexts and locks (process context):
+ *  - myep_start_scan()/myep_done_scan(): called with ep->mtx held; they
+ *    take ep->lock.  Between the two, the ready items are on the caller's
+ *    txlist and the wake callback chains new arrivals on ep->ovflist, so
+ *    nothing that becomes ready while a transfer copies out is lost.
+ *  - myep_item_poll(): ep->mtx held; the file is polled through a
+ *    reference of its own (see the comment above it).
+ *  - myep_scan_readiness(): poll() of an instance, directly or nested;
+ *    takes ep->mtx with subclass = depth, so that instances watching
+ *    instances nest under lockdep.
+ */
+#include <kunit/visibility.h>
+#include <linux/file.h>
+#include <linux/poll.h>
+
+#include "myep.h"
+
+bool myep_events_available(struct myep *ep)
+{
+	return !list_empty_careful(&ep->rdllist) ||
+	       READ_ONCE(ep->ovflist) != MYEP_UNACTIVE_PTR;
+}
+EXPORT_SYMBOL_IF_KUNIT(myep_events_available);
+
+void myep_start_scan(struct myep *ep, struct list_head *txlist)
+{
+	lockdep_assert_held(&ep->mtx);
+	lockdep_assert_irqs_enabled();
+
+	spin_lock_irq(&ep->lock);
+	list_splice_init(&ep->rdllist, txlist);
+	WRITE_ONCE(ep->ovflist, NULL);
+	spin_unlock_irq(&ep->lock);
+}
+
+void myep_done_scan(struct myep *ep, struct list_head *txlist)
+{
+	struct myep_item *item, *next;
+
+	spin_lock_irq(&ep->lock);
+	/*
+	 * Items that became ready during the scan were chained on ovflist;
+	 * queue those not already queued (possibly by the scan itself).
+	 */
+	for (next = READ_ONCE(ep->ovflist); (item = next) != NULL;
+	     next = item->next, item->next = MYEP_UNACTIVE_PTR) {
+		if (list_empty(&item->rdllink))
+			list_add(&item->rdllink, &ep->rdllist);
+	}
+	WRITE_ONCE(ep->ovflist, MYEP_UNACTIVE_PTR);
+	/* Items not transferred go back to the head, in order. */
+	list_splice(txlist, &ep->rdllist);
+	/* Waiters join ep->wq under ep->lock, which we hold. */
+	if (!list_empty(&ep->rdllist) && waitqueue_active(&ep->wq))
+		wake_up(&ep->wq);
+	spin_unlock_irq(&ep->lock);
+}
+
+/*
+ * poll() of an instance: readable when at least one ready item really has
+ * an event, checked by re-polling; items found idle leave the ready list.
+ */
+__poll_t myep_scan_readiness(struct file *file, poll_table *wait, int depth)
+{
+	struct myep *ep = file->private_data;
+	struct myep_item *item, *tmp;
+	__poll_t res = 0;
+	LIST_HEAD(txlist);
+	poll_table pt;
+
+	init_poll_funcptr(&pt, NULL);
+	poll_wait(file, &ep->poll_wait, wait);
+
+	mutex_lock_nested(&ep->mtx, depth);
+	myep_start_scan(ep, &txlist);
+	list_for_each_entry_safe(item, tmp, &txlist, rdllink) {
+		if (myep_item_poll(item, &pt, depth + 1)) {
+			res = EPOLLIN | EPOLLRDNORM;
+			break;
+		}
+		list_del_init(&item->rdllink);
+	}
+	myep_done_scan(ep, &txlist);
+	myep_unlock(ep);
+	return res;
+}
+
+/*
+ * The watched file's current events, masked by the registration; 0 for a
+ * dead item or a file whose last reference is gone, which is never polled
+ * (a ->poll that takes and drops a reference, as dma-buf's, would start a
+ * second __fput()).  The poll runs under a reference of our own, as native
+ * 6.1.192's epi_fget(): if the user closes the file meanwhile, our fput()
+ * is the last one, and the real close (close tracking, ->release(), the
+ * TCP peer's FIN) waits until this waiter returns to user space.
+ */
+__poll_t myep_item_poll(struct myep_item *item, poll_table *pt, int depth)
+{
+	struct file *file = myep_item_get_file(item);
+	__poll_t res;
+
+	if (!file)
+		return 0;
+	pt->_key = item->event.events;
+	if (item->nested)
+		res = myep_scan_readiness(file, pt, depth);
+	else
+		res = vfs_poll(file, pt);
+	fput(file);
+	return res & item->event.events;
+}
