@@ -20,7 +20,7 @@
 #
 # KDIR defaults to Debian's 6.1 headers (not the running kernel).
 
-KVER     ?= $(shell ls -d /usr/src/linux-headers-6.1.*-amd64 2>/dev/null | sort -V | tail -n1 | sed 's|.*/linux-headers-||')
+KVER     ?= $(shell ls -d /usr/src/linux-headers-6.1.*-amd64 2>/dev/null | grep -v -- -rt-amd64 | sort -V | tail -n1 | sed 's|.*/linux-headers-||')
 KDIR     ?= /usr/src/linux-headers-$(KVER)
 KERNEL   ?= /boot/vmlinuz-$(KVER)
 BUILD    := build

@@ -38,7 +38,6 @@
 #include <linux/fs.h>
 #include <linux/fsnotify_backend.h>
 
-#include "compat.h"
 #include "myep.h"
 #include "trace.h"
 

@@ -40,7 +40,6 @@
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 
-#include "compat.h"
 #include "myep.h"
 
 #define MYEP_INDEX_BITS		12
@@ -347,7 +346,7 @@ void myep_remove(struct myep *ep, struct myep_item *item)
 	myep_item_erase(ep, item);
 }
 
-/* ep->mtx held: erase the items the close path unhooked. */
+/* ep->mtx held: erase the items the close path unhooked (myep_unlock()). */
 void myep_reap_dead(struct myep *ep)
 {
 	struct llist_node *dead = llist_del_all(&ep->dead);
@@ -357,14 +356,7 @@ void myep_reap_dead(struct myep *ep)
 	llist_for_each_entry_safe(item, tmp, dead, deadlink)
 		myep_item_erase(ep, item);
 }
-
-/* Every mutex_lock(&ep->mtx) ends here. */
-void myep_unlock(struct myep *ep)
-{
-	myep_reap_dead(ep);
-	mutex_unlock(&ep->mtx);
-}
-EXPORT_SYMBOL_IF_KUNIT(myep_unlock);
+EXPORT_SYMBOL_IF_KUNIT(myep_reap_dead);
 
 /*
  * The last reference to @file is gone (close.c, in __fput(), sleepable):
@@ -412,30 +404,6 @@ unsigned int myep_close_file(const struct file *file, unsigned int *examined)
 		cond_resched();
 	}
 	return removed;
-}
-
-/*
- * A reference to the file of a live item, or NULL when the item is dead or
- * the file's last reference is gone (its close is under way), as native's
- * epi_fget().  The close path marks the item dead before the file can be
- * freed, so checking again once the reference is held catches a struct
- * file reused at the same address (SLAB_TYPESAFE_BY_RCU, 6.7 on).
- */
-struct file *myep_item_get_file(struct myep_item *item)
-{
-	struct file *file;
-
-	rcu_read_lock();
-	file = READ_ONCE(item->dead) ? NULL : item->file;
-	if (file && !myep_get_file_unless_zero(file))
-		file = NULL;
-	rcu_read_unlock();
-	/* Ordered after the increment, which is a full barrier. */
-	if (file && READ_ONCE(item->dead)) {
-		fput(file);
-		file = NULL;
-	}
-	return file;
 }
 
 /* Does any live item of an instance watch @file? */

@@ -43,12 +43,14 @@
 #define _MYEP_H
 
 #include <linux/capability.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/list.h>
 #include <linux/llist.h>
 #include <linux/mutex.h>
 #include <linux/poll.h>
 #include <linux/rbtree.h>
+#include <linux/rcupdate.h>
 #include <linux/refcount.h>
 #include <linux/sched/user.h>
 #include <linux/spinlock.h>
@@ -57,6 +59,8 @@
 #include <linux/wait.h>
 /* After its prerequisites: it pulls in the kernel's <linux/eventpoll.h>. */
 #include <linux/myepoll.h>
+
+#include "compat.h"
 
 /* As fs/eventpoll.c. */
 #define MYEP_UNACTIVE_PTR	((void *)-1L)
@@ -150,8 +154,6 @@ void myep_remove(struct myep *ep, struct myep_item *item);
 unsigned int myep_close_file(const struct file *file,
 			     unsigned int *examined);
 void myep_reap_dead(struct myep *ep);
-void myep_unlock(struct myep *ep);
-struct file *myep_item_get_file(struct myep_item *item);
 struct myep_pwq *myep_pwq_alloc(void);
 void myep_get(struct myep *ep);
 void myep_put(struct myep *ep);
@@ -208,5 +210,40 @@ int myep_create(unsigned long flags);
 void myep_limits_init(void);
 int myep_user_charge(struct user_struct *user);
 void myep_user_uncharge(struct user_struct *user);
+
+/* Every mutex_lock(&ep->mtx) ends here: erase what the close path left. */
+static inline void myep_unlock(struct myep *ep)
+{
+	if (unlikely(!llist_empty(&ep->dead)))
+		myep_reap_dead(ep);
+	mutex_unlock(&ep->mtx);
+}
+
+/*
+ * A reference to the file of a live item, or NULL when the item is dead or
+ * the file's last reference is gone (its close is under way), as native's
+ * epi_fget().  The close path marks the item dead before the file can be
+ * freed, so checking again once the reference is held catches a struct
+ * file reused at the same address (SLAB_TYPESAFE_BY_RCU, 6.7 on).  A
+ * sched-RCU section (preemption off) holds the file's memory: since v5.0
+ * it is an RCU reader like rcu_read_lock(), without the function calls,
+ * which this path, run for every event delivered, cannot afford.
+ */
+static inline struct file *myep_item_get_file(struct myep_item *item)
+{
+	struct file *file;
+
+	rcu_read_lock_sched();
+	file = READ_ONCE(item->dead) ? NULL : item->file;
+	if (file && !myep_get_file_unless_zero(file))
+		file = NULL;
+	rcu_read_unlock_sched();
+	/* Ordered after the increment, which is a full barrier. */
+	if (unlikely(file && READ_ONCE(item->dead))) {
+		fput(file);
+		file = NULL;
+	}
+	return file;
+}
 
 #endif /* _MYEP_H */
