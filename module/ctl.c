@@ -10,7 +10,7 @@
  * outside ep->mtx, as native takes epmutex: it walks down from the target
  * (each instance's mtx in turn, subclass = depth), refusing loops and
  * chains deeper than native's with ELOOP, up from ep through the file
- * index under RCU, and after inserting counts the wakeup paths from every
+ * index (an RCU walk), and after inserting counts the wakeup paths from every
  * plain file below (native's reverse_path_check()), refusing too many with
  * EINVAL.  DEL and MOD never take it.  Readiness found at ADD or MOD time
  * is queued under ep->lock; a nested waiter is woken after ep->lock is
@@ -84,7 +84,7 @@ static int myep_depth_below(struct myep *ep, struct myep *inserting_into,
 	return result;
 }
 
-/* How many instances watch @ep from above, at most.  Under RCU. */
+/* How many instances watch @ep from above, at most.  In a graph walk. */
 static int myep_depth_above(struct myep *ep)
 {
 	const struct myep_file *watchers;
@@ -114,9 +114,9 @@ static bool myep_loop_found(struct myep *ep, struct myep *to)
 	below = myep_depth_below(to, ep, 0);
 	if (below > MYEP_MAX_NESTS)
 		return true;
-	rcu_read_lock();
+	myep_walk_begin();
 	above = myep_depth_above(ep);
-	rcu_read_unlock();
+	myep_walk_end();
 	return below + 1 + above > MYEP_MAX_NESTS;
 }
 
@@ -126,13 +126,13 @@ static bool myep_too_many_paths(void)
 	const struct myep_file *wf;
 	bool too_many = false;
 
-	rcu_read_lock();
+	myep_walk_begin();
 	for (wf = myep_check_list; wf && !too_many; wf = wf->check_next) {
 		int count[MYEP_MAX_NESTS + 1] = {};
 
 		too_many = myep_count_paths(wf, 0, count);
 	}
-	rcu_read_unlock();
+	myep_walk_end();
 	return too_many;
 }
 
@@ -290,7 +290,8 @@ int myep_ctl_file(struct myep *ep, int op, struct file *tfile, int fd,
 		goto out_graph;
 
 	/* Dead items out first: a new file at a reused address is a new key. */
-	myep_reap_dead(ep);
+	if (unlikely(!llist_empty(&ep->dead)))
+		myep_reap_dead(ep);
 	item = myep_find(ep, tfile, fd);
 	switch (op) {
 	case EPOLL_CTL_ADD:

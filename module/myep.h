@@ -144,6 +144,7 @@ static inline bool myep_is_instance(const struct file *file)
 /* item.c */
 int myep_item_caches_init(void);
 void myep_item_caches_exit(void);
+void myep_no_instances(void);
 struct myep_item *myep_item_alloc(struct myep *ep, struct file *file, int fd,
 				  const struct epoll_event *event);
 void myep_item_free(struct myep_item *item);
@@ -160,6 +161,8 @@ void myep_put(struct myep *ep);
 bool myep_file_watched(const struct file *file);
 void myep_file_list(struct myep_item *item, struct myep_file **list);
 void myep_file_unlist(struct myep_file **list);
+void myep_walk_begin(void);
+void myep_walk_end(void);
 int myep_count_paths(const struct myep_file *wf, int depth, int *count);
 struct myep_file *myep_watchers_rcu(const struct myep *ep);
 
