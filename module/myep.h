@@ -170,7 +170,6 @@ struct myep_file *myep_watchers_rcu(const struct myep *ep);
 bool myep_events_available(struct myep *ep);
 void myep_start_scan(struct myep *ep, struct list_head *txlist);
 void myep_done_scan(struct myep *ep, struct list_head *txlist);
-__poll_t myep_item_poll(struct myep_item *item, poll_table *pt, int depth);
 __poll_t myep_scan_readiness(struct file *file, poll_table *wait, int depth);
 
 /* wake.c */
@@ -247,6 +246,32 @@ static inline struct file *myep_item_get_file(struct myep_item *item)
 		file = NULL;
 	}
 	return file;
+}
+
+/*
+ * The watched file's current events, masked by the registration; 0 for a
+ * dead item or a file whose last reference is gone, which is never polled
+ * (a ->poll that takes and drops a reference, as dma-buf's, would start a
+ * second __fput()).  The poll runs under a reference of our own, as native
+ * 6.1.192's epi_fget(): if the user closes the file meanwhile, our fput()
+ * is the last one, and the real close (close tracking, ->release(), the
+ * TCP peer's FIN) waits until this waiter returns to user space.
+ */
+static inline __poll_t myep_item_poll(struct myep_item *item, poll_table *pt,
+				      int depth)
+{
+	struct file *file = myep_item_get_file(item);
+	__poll_t res;
+
+	if (!file)
+		return 0;
+	pt->_key = item->event.events;
+	if (item->nested)
+		res = myep_scan_readiness(file, pt, depth);
+	else
+		res = vfs_poll(file, pt);
+	fput(file);
+	return res & item->event.events;
 }
 
 #endif /* _MYEP_H */
