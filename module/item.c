@@ -483,10 +483,12 @@ bool myep_file_watched(const struct file *file)
 {
 	struct myep_bucket *b = myep_bucket_of(file);
 	unsigned int examined = 0;
+	struct myep_file *wf;
 	bool watched;
 
 	spin_lock(&b->lock);
-	watched = myep_file_find(b, file, &examined);
+	wf = myep_file_find(b, file, &examined);
+	watched = wf && !hlist_empty(&wf->items);
 	spin_unlock(&b->lock);
 	return watched;
 }
