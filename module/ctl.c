@@ -44,8 +44,9 @@ static struct myep_file *myep_check_list;
  * than MYEP_MAX_NESTS when that is too deep or @inserting_into is reached,
  * which would close a loop.  Plain files met on the way go on the check
  * list.  Memoised per generation; as ep_loop_check_proc() in 6.1.  A
- * lower instance is visited through a reference to its file, so that its
- * close cannot free it meanwhile.
+ * lower instance is visited through a reference to it, taken while its
+ * item is live, even when the instance's last close is pending: every live
+ * link counts, or a loop could be closed through it.
  */
 static int myep_depth_below(struct myep *ep, struct myep *inserting_into,
 			    int depth)
@@ -59,23 +60,21 @@ static int myep_depth_below(struct myep *ep, struct myep *inserting_into,
 	WRITE_ONCE(ep->gen, myep_loop_gen);
 	for (rbp = rb_first_cached(&ep->rbr); rbp; rbp = rb_next(rbp)) {
 		struct myep_item *item = rb_entry(rbp, struct myep_item, rbn);
-		struct file *file;
 		struct myep *next;
 
 		if (!item->nested) {
 			myep_file_list(item, &myep_check_list);
 			continue;
 		}
-		file = myep_item_get_file(item);
-		if (!file)
+		next = myep_item_get_instance(item);
+		if (!next)
 			continue;
-		next = file->private_data;
 		if (next == inserting_into || depth > MYEP_MAX_NESTS)
 			result = MYEP_MAX_NESTS + 1;
 		else
 			result = max(result, myep_depth_below(next, inserting_into,
 							      depth + 1) + 1);
-		fput(file);
+		myep_put(next);
 		if (result > MYEP_MAX_NESTS)
 			break;
 	}
@@ -93,11 +92,13 @@ static int myep_depth_above(struct myep *ep)
 
 	if (READ_ONCE(ep->gen) == myep_loop_gen)
 		return ep->loop_check_depth;
+	/* Until known, too deep: a cycle, which must not exist, ends here. */
+	WRITE_ONCE(ep->gen, myep_loop_gen);
+	ep->loop_check_depth = MYEP_MAX_NESTS + 1;
 	watchers = myep_watchers_rcu(ep);
 	if (watchers)
 		hlist_for_each_entry_rcu(item, &watchers->items, flink)
 			result = max(result, myep_depth_above(item->ep) + 1);
-	WRITE_ONCE(ep->gen, myep_loop_gen);
 	ep->loop_check_depth = result;
 	return result;
 }

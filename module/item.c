@@ -128,6 +128,8 @@ void myep_walk_begin(void)
 
 void myep_walk_end(void)
 {
+	/* The walk's reads come before the free its end allows. */
+	smp_mb__before_atomic();
 	atomic_dec(&myep_walkers);
 	rcu_read_unlock();
 }
@@ -354,18 +356,15 @@ static void myep_item_cut(struct myep_item *item)
 		myep_file_drop_if_unused(wf);
 }
 
-/* Is the caller the one to unhook @item?  Marks it dead if so. */
-static bool myep_item_claim(struct myep_item *item)
+/* ep->mtx held: take @item out of the tree and the ready list, free it. */
+static void myep_item_erase(struct myep *ep, struct myep_item *item)
 {
-	struct myep_bucket *b = myep_bucket_of(item->file);
-	bool claimed;
-
-	spin_lock(&b->lock);
-	claimed = !item->dead;
-	if (claimed)
-		myep_item_cut(item);
-	spin_unlock(&b->lock);
-	return claimed;
+	rb_erase_cached(&item->rbn, &ep->rbr);
+	spin_lock_irq(&ep->lock);
+	if (!list_empty(&item->rdllink))
+		list_del_init(&item->rdllink);
+	spin_unlock_irq(&ep->lock);
+	myep_item_free(item);
 }
 
 static void myep_remove_wait_queue(struct myep_pwq *pwq)
@@ -382,7 +381,7 @@ static void myep_remove_wait_queue(struct myep_pwq *pwq)
 
 /*
  * Remove @item's wait entries and give back its watch: no callback runs
- * for it once this returns.  By its claimant only (or ADD's error path).
+ * for it once this returns.  Bucket lock held, by the item's claimant.
  */
 static void myep_item_unhook(struct myep_item *item)
 {
@@ -396,15 +395,28 @@ static void myep_item_unhook(struct myep_item *item)
 	myep_user_uncharge(item->ep->user);
 }
 
-/* ep->mtx held: take @item out of the tree and the ready list, free it. */
-static void myep_item_erase(struct myep *ep, struct myep_item *item)
+/*
+ * Unhook @item unless someone did: cut it from the index, mark it dead,
+ * remove its wait entries, give back its watch, all in one hold of its
+ * file's bucket lock.  The close path does the same; whoever comes second
+ * finds the item dead.  Holding the lock across the unhooking matters to
+ * release, which holds no reference to the file: once the lock is
+ * dropped, the file's close may find nothing to do and free its wait
+ * queues.  Returns whether the caller unhooked it.
+ */
+static bool myep_item_claim(struct myep_item *item)
 {
-	rb_erase_cached(&item->rbn, &ep->rbr);
-	spin_lock_irq(&ep->lock);
-	if (!list_empty(&item->rdllink))
-		list_del_init(&item->rdllink);
-	spin_unlock_irq(&ep->lock);
-	myep_item_free(item);
+	struct myep_bucket *b = myep_bucket_of(item->file);
+	bool claimed;
+
+	spin_lock(&b->lock);
+	claimed = !item->dead;
+	if (claimed) {
+		myep_item_cut(item);
+		myep_item_unhook(item);
+	}
+	spin_unlock(&b->lock);
+	return claimed;
 }
 
 /*
@@ -418,7 +430,6 @@ void myep_remove(struct myep *ep, struct myep_item *item)
 
 	if (!myep_item_claim(item))
 		return;
-	myep_item_unhook(item);
 	if (item->pinned)
 		fput(item->file);
 	myep_item_erase(ep, item);
@@ -476,6 +487,28 @@ unsigned int myep_close_file(const struct file *file, unsigned int *examined)
 		cond_resched();
 	}
 	return removed;
+}
+
+/*
+ * The instance a live nested item watches, with a reference (myep_put()),
+ * or NULL if the item is dead.  Unlike myep_item_get_file(), this holds
+ * while the instance's last close is pending (its f_count at zero, its
+ * __fput() deferred to a task that may sleep on): until close tracking
+ * marks the item dead under the bucket lock, the instance's ->release()
+ * has not run.  For the loop check, which must see every live link.
+ */
+struct myep *myep_item_get_instance(struct myep_item *item)
+{
+	struct myep_bucket *b = myep_bucket_of(item->file);
+	struct myep *ep = NULL;
+
+	spin_lock(&b->lock);
+	if (!item->dead) {
+		ep = item->file->private_data;
+		myep_get(ep);
+	}
+	spin_unlock(&b->lock);
+	return ep;
 }
 
 /* Does any live item of an instance watch @file? */

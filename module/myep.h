@@ -158,6 +158,7 @@ void myep_reap_dead(struct myep *ep);
 struct myep_pwq *myep_pwq_alloc(void);
 void myep_get(struct myep *ep);
 void myep_put(struct myep *ep);
+struct myep *myep_item_get_instance(struct myep_item *item);
 bool myep_file_watched(const struct file *file);
 void myep_file_list(struct myep_item *item, struct myep_file **list);
 void myep_file_unlist(struct myep_file **list);
