@@ -44,6 +44,18 @@ DEMO_OBJS := $(DEMO_SRCS:%.cpp=$(BUILD)/%.o)
 GAUNTLET_SRCS := $(wildcard userspace-tests/gauntlet/*.cpp)
 GAUNTLET_OBJS := $(GAUNTLET_SRCS:%.cpp=$(BUILD)/%.o)
 
+# The hostile suite (scripts/suites/hostile.sh, docs/testing.md): a GoogleTest
+# program of its own, with helpers of the differential suite and the gauntlet.
+# gtest runs the cases in link order: the dma-buf case, which panics a
+# module that polls a released file, links last so that it takes no other
+# case down with it.
+HOSTILE_LAST   := userspace-tests/hostile/dying_file_test.cpp
+HOSTILE_SRCS   := $(filter-out $(HOSTILE_LAST),$(wildcard userspace-tests/hostile/*.cpp)) $(HOSTILE_LAST)
+HOSTILE_OBJS   := $(HOSTILE_SRCS:%.cpp=$(BUILD)/%.o)
+HOSTILE_SHARED := $(addprefix $(BUILD)/userspace-tests/,console_listener.o watchdog.o \
+	child_process.o local_fds.o scenario.o run.o trace.o mutant_backend.o \
+	gauntlet/uapi.o gauntlet/format.o gauntlet/sysfs_file.o gauntlet/report.o)
+
 # The tracer (tools/trace, docs/tracing.md): a CO-RE BPF program, its
 # skeleton and vmlinux.h generated in build/trace-bpf/ (vmlinux.h from the
 # stock kernel's BTF), and a static C++ program, build/trace.
@@ -56,7 +68,8 @@ TRACE_KERNEL ?= stock
 BENCH_SRCS := $(wildcard tools/bench/*.cpp)
 BENCH_OBJS := $(BENCH_SRCS:%.cpp=$(BUILD)/%.o)
 
-PROGRAMS  := $(BUILD)/differential $(BUILD)/demo $(BUILD)/gauntlet $(BUILD)/trace $(BUILD)/bench
+PROGRAMS  := $(BUILD)/differential $(BUILD)/demo $(BUILD)/gauntlet $(BUILD)/trace $(BUILD)/bench \
+	$(BUILD)/hostile
 
 # The LD_PRELOAD shim: position-independent objects of its own (build/pic/),
 # libstdc++/libgcc linked in and hidden, so that the VM needs only glibc.
@@ -107,6 +120,10 @@ $(BUILD)/demo: $(DEMO_OBJS) $(LIB)
 
 $(BUILD)/gauntlet: $(GAUNTLET_OBJS) $(LIB)
 	$(CXX) $(CXXFLAGS) -o $@ $^ $(LDFLAGS)
+
+$(HOSTILE_OBJS): CXXFLAGS += -I$(CURDIR)/userspace-tests -I$(CURDIR)/userspace-tests/gauntlet
+$(BUILD)/hostile: $(HOSTILE_OBJS) $(HOSTILE_SHARED) $(LIB)
+	$(CXX) $(CXXFLAGS) -o $@ $^ -lgtest $(LDFLAGS)
 
 $(TRACE_GEN)/vmlinux.h: $(KERNEL) scripts/kernel-vmlinux.sh
 	@mkdir -p $(dir $@)
@@ -224,11 +241,12 @@ bench: deps
 
 format:
 	clang-format -i $(LIB_SRCS) $(wildcard tools/*/*.hpp tools/*/*.cpp userspace-tests/*.cpp userspace-tests/*.hpp \
-		userspace-tests/gauntlet/*.cpp userspace-tests/gauntlet/*.hpp)
+		userspace-tests/gauntlet/*.cpp userspace-tests/gauntlet/*.hpp \
+		userspace-tests/hostile/*.cpp userspace-tests/hostile/*.hpp)
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	rm -rf $(BUILD)
 
 -include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(DEMO_OBJS:.o=.d) $(SHIM_OBJS:.o=.d) $(SHIM_CHECK_OBJS:.o=.d) \
-	$(GAUNTLET_OBJS:.o=.d) $(TRACE_OBJS:.o=.d) $(BENCH_OBJS:.o=.d)
+	$(GAUNTLET_OBJS:.o=.d) $(TRACE_OBJS:.o=.d) $(BENCH_OBJS:.o=.d) $(HOSTILE_OBJS:.o=.d)
