@@ -38,6 +38,7 @@ if [[ ${SKIP_DEBUG:-0} != 1 ]]; then
 		[[ -f $bzimage ]]; then
 		# shellcheck disable=SC1091  # written by build-debug-kernel.sh
 		source "$(dirname "$bzimage")/env"
+		# shellcheck disable=SC2153  # BZIMAGE and APPEND come from that file
 		if make -s --no-print-directory kunit-modules; then
 			run_vm "debug kernel" --kernel "$BZIMAGE" --append "$APPEND" \
 				--module build/debug-modules/module/myepoll.ko \
