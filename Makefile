@@ -1,8 +1,9 @@
 # myepoll top-level Makefile.
 #
 #   make            module + user-space programs
-#   make check      install what is missing, build, run the suites in the test VM on
-#                   the stock kernel, then on the debug kernel (scripts/check.sh)
+#   make lint       checkpatch --strict, clang-format, shellcheck (scripts/lint.sh)
+#   make check      install what is missing, build, lint, run the suites in the test VM
+#                   on the stock kernel, then on the debug kernel (scripts/check.sh)
 #   make demo       boot the VM and run the Reactor demo on native epoll and on myepoll
 #   make trace      boot the VM and trace workloads on both (tools/trace, BPF);
 #                   TRACE_KERNEL=debug boots the debug kernel instead
@@ -16,6 +17,7 @@
 #   make kunit-modules  myepoll.ko + myepoll_kunit.ko (module/tests/) for the debug
 #                   kernel (scripts/build-debug-kernel.sh), in build/debug-modules/
 #   make kunit      boot the debug kernel and run the KUnit suites (suite "kunit")
+#   make format     clang-format the user-space sources in place
 #   make clean
 #
 # KDIR defaults to Debian's 6.1 headers (not the running kernel).
@@ -77,7 +79,8 @@ KSRC_TAR ?= /usr/src/linux-source-6.1.tar.xz
 KSRC     ?= $(if $(wildcard /usr/src/linux-source-6.1/$(EPOLL_TEST_REL)),/usr/src/linux-source-6.1,$(BUILD)/linux-source-6.1)
 SELFTEST := $(BUILD)/dyn/epoll_wakeup_test
 
-.PHONY: all deps module userspace shim selftest check demo trace bench clean format kunit-modules kunit
+.PHONY: all deps module userspace shim selftest check demo trace bench clean format lint \
+	kunit-modules kunit
 all: module userspace
 
 deps:
@@ -195,6 +198,9 @@ check: deps
 	$(MAKE) all selftest
 	KERNEL=$(KERNEL) bash scripts/check.sh
 
+lint:
+	bash scripts/lint.sh
+
 demo: deps
 	$(MAKE) all
 	@bash scripts/vm-run.sh --kernel $(KERNEL) --suites "demo" --log $(BUILD)/demo-console.log; \
@@ -223,8 +229,7 @@ bench: deps
 	@KERNEL=$(KERNEL) bash scripts/bench.sh
 
 format:
-	clang-format -i $(LIB_SRCS) $(wildcard tools/*/*.hpp tools/*/*.cpp userspace-tests/*.cpp userspace-tests/*.hpp \
-		userspace-tests/gauntlet/*.cpp userspace-tests/gauntlet/*.hpp)
+	bash scripts/lint.sh --format
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # check.sh: the test run behind `make check`, once everything is built.
 #
+#  0. the host-side cases: the lint gate (scripts/lint.sh);
 #  1. the suites on Debian's stock 6.1 kernel, with module/myepoll.ko;
 #  2. the debug kernel (scripts/build-debug-kernel.sh: built once, then
 #     taken from ~/.cache/myepoll), the module and the KUnit module built
 #     against it (make kunit-modules), and the suites again on it, KASAN,
 #     lockdep and kmemleak watching;
-#  3. one closing line, `N passed, M failed`, summing both runs.
+#  3. one closing line, `N passed, M failed`, summing all of them.
 #
 # Environment: KERNEL (stock bzImage, required), STOCK_SUITES, DEBUG_SUITES,
 # SKIP_DEBUG=1 to run the stock kernel only.
@@ -27,10 +28,14 @@ run_vm() {
 		sed -u -E "s/^([0-9]+ passed, [0-9]+ failed)$/$label: \1/"
 }
 
+echo "== lint"
+bash scripts/lint.sh --summary-file build/sum-lint
+sums=(build/sum-lint)
+
 echo "== stock kernel: $KERNEL"
 run_vm "stock kernel" --kernel "$KERNEL" --suites "$STOCK_SUITES" \
 	--timeout 1500 --summary-file build/sum-stock
-sums=(build/sum-stock)
+sums+=(build/sum-stock)
 
 if [[ ${SKIP_DEBUG:-0} != 1 ]]; then
 	echo "== debug kernel (built on first use, ~10-20 min on 2 cores)"

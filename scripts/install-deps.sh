@@ -23,6 +23,8 @@ PACKAGES=(
 	libgtest-dev libgmock-dev libbpf-dev bpftool clang llvm clang-format
 	# the tracer (tools/trace) links libbpf statically: libelf.a needs zstd
 	libzstd-dev
+	# make lint (checkpatch.pl comes with linux-source-6.1)
+	shellcheck
 )
 
 if [[ ${1:-} == --list ]]; then
