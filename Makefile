@@ -1,6 +1,8 @@
 # myepoll top-level Makefile.
 #
-#   make            module + user-space programs
+#   make            module + user-space programs (not the tracer)
+#   make module     module/myepoll.ko for the running kernel, or for the headers in
+#                   KDIR=; no kernel image, no BPF toolchain (BTF: scripts/module-btf.sh)
 #   make lint       checkpatch --strict, clang-format, shellcheck (scripts/lint.sh)
 #   make check      install what is missing, build, lint, run the suites in the test VM
 #                   on the stock kernel, then on the debug kernel (scripts/check.sh)
@@ -20,11 +22,15 @@
 #   make format     clang-format the user-space sources in place
 #   make clean
 #
-# KDIR defaults to Debian's 6.1 headers (not the running kernel).
+# KDIR: the headers `make module` builds against, the running kernel's by
+# default.  The targets that boot the test VM (check, demo, trace, bench)
+# build the module against VM_KDIR, the headers of the kernel it boots,
+# KERNEL: Debian's 6.1 (KVER).
 
 KVER     ?= $(shell ls -d /usr/src/linux-headers-6.1.*-amd64 2>/dev/null | sort -V | tail -n1 | sed 's|.*/linux-headers-||')
-KDIR     ?= /usr/src/linux-headers-$(KVER)
+VM_KDIR  ?= /usr/src/linux-headers-$(KVER)
 KERNEL   ?= /boot/vmlinuz-$(KVER)
+KDIR     ?= /lib/modules/$(shell uname -r)/build
 BUILD    := build
 
 CXX      ?= g++
@@ -58,7 +64,7 @@ TRACE_KERNEL ?= stock
 BENCH_SRCS := $(wildcard tools/bench/*.cpp)
 BENCH_OBJS := $(BENCH_SRCS:%.cpp=$(BUILD)/%.o)
 
-PROGRAMS  := $(BUILD)/differential $(BUILD)/demo $(BUILD)/gauntlet $(BUILD)/trace $(BUILD)/bench
+PROGRAMS  := $(BUILD)/differential $(BUILD)/demo $(BUILD)/gauntlet $(BUILD)/bench
 
 # The LD_PRELOAD shim: position-independent objects of its own (build/pic/),
 # libstdc++/libgcc linked in and hidden, so that the VM needs only glibc.
@@ -86,11 +92,16 @@ all: module userspace
 deps:
 	bash scripts/install-deps.sh
 
-# The .ko gets its BTF (for fentry and tp_btf on it) from the stock
-# kernel's vmlinux: scripts/module-btf.sh.
+# The .ko gets its BTF (for fentry and tp_btf on it) when its kernel's BTF is
+# at hand: scripts/module-btf.sh.
 module:
+	@test -f $(KDIR)/Makefile || { echo "make module: no kernel headers in $(KDIR):" \
+		"install linux-headers-$$(uname -r), or pass KDIR=<headers directory>"; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
-	@bash scripts/module-btf.sh $(KERNEL) $(KDIR) module/myepoll.ko
+	@bash scripts/module-btf.sh $(KDIR) module/myepoll.ko
+
+# The test VM's kernel: the module against its headers, then what a target boots.
+VM_MODULE = $(MAKE) module KDIR=$(VM_KDIR)
 
 userspace: $(PROGRAMS) $(SHIM) $(SHIM_CHECK)
 
@@ -195,14 +206,14 @@ kunit: kunit-modules
 		--kmod-file $(DEBUG_MODULES)/module/tests/myepoll_kunit.ko --suites kunit
 
 check: deps
-	$(MAKE) all selftest
+	$(VM_MODULE) userspace selftest $(BUILD)/trace
 	KERNEL=$(KERNEL) bash scripts/check.sh
 
 lint:
 	bash scripts/lint.sh
 
 demo: deps
-	$(MAKE) all
+	$(VM_MODULE) $(BUILD)/demo
 	@bash scripts/vm-run.sh --kernel $(KERNEL) --suites "demo" --log $(BUILD)/demo-console.log; \
 	status=$$?; echo; sed -n '/^backend /,/^[[:space:]]*$$/p' $(BUILD)/demo-console.log; exit $$status
 
@@ -214,7 +225,7 @@ TRACE_SMP ?= 2
 TRACE_VM   = --suites trace --smp $(TRACE_SMP) --log $(TRACE_LOG) \
 	$(if $(TRACE_ARGS),--env TRACE_ARGS="$(TRACE_ARGS)")
 trace: deps
-	$(MAKE) all
+	$(VM_MODULE) $(BUILD)/trace
 ifeq ($(TRACE_KERNEL),debug)
 	$(MAKE) kunit-modules
 	@$(DEBUG_ENV); bash scripts/vm-run.sh --kernel "$$BZIMAGE" --append "$$APPEND" --mem 3072 \
@@ -225,14 +236,16 @@ else
 	status=$$?; echo; sed -n '/^workload /,/^[[:space:]]*$$/p' $(TRACE_LOG); exit $$status
 endif
 bench: deps
-	$(MAKE) all
+	$(VM_MODULE) $(BUILD)/bench
 	@KERNEL=$(KERNEL) bash scripts/bench.sh
 
 format:
 	bash scripts/lint.sh --format
 
+# Kbuild's clean needs some headers, any.
+CLEAN_KDIR := $(firstword $(wildcard $(KDIR)/Makefile $(VM_KDIR)/Makefile))
 clean:
-	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(if $(CLEAN_KDIR),$(MAKE) -C $(dir $(CLEAN_KDIR)) M=$(CURDIR) clean)
 	rm -rf $(BUILD)
 
 -include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(DEMO_OBJS:.o=.d) $(SHIM_OBJS:.o=.d) $(SHIM_CHECK_OBJS:.o=.d) \
