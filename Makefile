@@ -3,9 +3,14 @@
 #   make            module + user-space programs (not the tracer)
 #   make module     module/myepoll.ko for the running kernel, or for the headers in
 #                   KDIR=; no kernel image, no BPF toolchain (BTF: scripts/module-btf.sh)
+#   make install    the module, the uapi header, the shim, a udev rule and a
+#                   modules-load.d entry (DESTDIR=, PREFIX=/usr); make uninstall
+#   make dkms-install  the module's sources and dkms.conf in /usr/src/myepoll-VERSION,
+#                   for `dkms add/build/install myepoll/VERSION`
 #   make lint       checkpatch --strict, clang-format, shellcheck (scripts/lint.sh)
-#   make check      install what is missing, build, lint, run the suites in the test VM
-#                   on the stock kernel, then on the debug kernel (scripts/check.sh)
+#   make check      install what is missing, lint, build, run the suites in the test VM
+#                   on the stock kernel, then on the debug kernel (scripts/check.sh),
+#                   and test DKMS and make install (scripts/dkms-test.sh)
 #   make demo       boot the VM and run the Reactor demo on native epoll and on myepoll
 #   make trace      boot the VM and trace workloads on both (tools/trace, BPF);
 #                   TRACE_KERNEL=debug boots the debug kernel instead
@@ -22,10 +27,10 @@
 #   make format     clang-format the user-space sources in place
 #   make clean
 #
-# KDIR: the headers `make module` builds against, the running kernel's by
-# default.  The targets that boot the test VM (check, demo, trace, bench)
-# build the module against VM_KDIR, the headers of the kernel it boots,
-# KERNEL: Debian's 6.1 (KVER).
+# KDIR: the headers `make module` and `make install` build against, the
+# running kernel's by default.  The targets that boot the test VM (check,
+# demo, trace, bench) build the module against VM_KDIR, the headers of the
+# kernel it boots, KERNEL: Debian's 6.1 (KVER).
 
 KVER     ?= $(shell ls -d /usr/src/linux-headers-6.1.*-amd64 2>/dev/null | sort -V | tail -n1 | sed 's|.*/linux-headers-||')
 VM_KDIR  ?= /usr/src/linux-headers-$(KVER)
@@ -86,7 +91,7 @@ KSRC     ?= $(if $(wildcard /usr/src/linux-source-6.1/$(EPOLL_TEST_REL)),/usr/sr
 SELFTEST := $(BUILD)/dyn/epoll_wakeup_test
 
 .PHONY: all deps module userspace shim selftest check demo trace bench clean format lint \
-	kunit-modules kunit
+	kunit-modules kunit install uninstall dkms-install
 all: module userspace
 
 deps:
@@ -102,6 +107,49 @@ module:
 
 # The test VM's kernel: the module against its headers, then what a target boots.
 VM_MODULE = $(MAKE) module KDIR=$(VM_KDIR)
+
+# make install: where Debian keeps each file (bookworm): a locally built
+# module in updates/ (depmod prefers it to the kernel's own), the uapi header
+# beside the kernel's, the LD_PRELOAD shim in the multiarch library directory,
+# the udev rule (dist/60-myepoll.rules: /dev/myepoll 0666) and the
+# modules-load.d entry that loads the module at boot.  depmod runs only
+# without DESTDIR (a staging tree is for a package, whose postinst runs it).
+PREFIX     ?= /usr
+INCLUDEDIR ?= $(PREFIX)/include
+LIBDIR     ?= $(PREFIX)/lib/$(shell $(CC) -print-multiarch)
+UDEVDIR    ?= /lib/udev
+MODLOADDIR ?= $(PREFIX)/lib/modules-load.d
+DEPMOD     ?= depmod
+KREL        = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' $(KDIR)/include/generated/utsrelease.h)
+MODDIR      = /lib/modules/$(KREL)/updates
+INSTALLED   = $(MODDIR)/myepoll.ko $(INCLUDEDIR)/linux/myepoll.h $(LIBDIR)/libmyepoll-shim.so \
+	$(UDEVDIR)/rules.d/60-myepoll.rules $(MODLOADDIR)/myepoll.conf
+
+install: module $(SHIM)
+	install -D -m 0644 module/myepoll.ko $(DESTDIR)$(MODDIR)/myepoll.ko
+	install -D -m 0644 uapi/linux/myepoll.h $(DESTDIR)$(INCLUDEDIR)/linux/myepoll.h
+	install -D -m 0644 $(SHIM) $(DESTDIR)$(LIBDIR)/libmyepoll-shim.so
+	install -D -m 0644 dist/60-myepoll.rules $(DESTDIR)$(UDEVDIR)/rules.d/60-myepoll.rules
+	install -D -m 0644 dist/modules-load.conf $(DESTDIR)$(MODLOADDIR)/myepoll.conf
+	$(if $(DESTDIR),,$(DEPMOD) -a $(KREL))
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	$(if $(DESTDIR),,$(DEPMOD) -a $(KREL))
+
+# make dkms-install: the sources DKMS builds from, in /usr/src/myepoll-VERSION
+# (VERSION: dkms.conf's), with dkms.conf for that VERSION.  DKMS runs
+# `make module KDIR=<the kernel's headers>`, BTF included.
+SRCDIR  ?= $(PREFIX)/src
+VERSION ?= $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
+DKMSDIR  = $(SRCDIR)/myepoll-$(VERSION)
+DKMS_SOURCES := Makefile Kbuild $(wildcard module/Kbuild module/*.[ch] module/tests/Kbuild \
+	module/tests/*.[ch]) uapi/linux/myepoll.h scripts/module-btf.sh scripts/kernel-vmlinux.sh \
+	scripts/extract-vmlinux.py
+dkms-install:
+	@test -n "$(VERSION)" || { echo "dkms-install: no PACKAGE_VERSION in dkms.conf"; exit 1; }
+	$(foreach f,$(DKMS_SOURCES),install -D -m 0644 $(f) $(DESTDIR)$(DKMSDIR)/$(f) &&) true
+	sed 's/^PACKAGE_VERSION=.*/PACKAGE_VERSION="$(VERSION)"/' dkms.conf >$(DESTDIR)$(DKMSDIR)/dkms.conf
 
 userspace: $(PROGRAMS) $(SHIM) $(SHIM_CHECK)
 
@@ -207,7 +255,7 @@ kunit: kunit-modules
 
 check: deps
 	$(VM_MODULE) userspace selftest $(BUILD)/trace
-	KERNEL=$(KERNEL) bash scripts/check.sh
+	KERNEL=$(KERNEL) KDIR=$(VM_KDIR) bash scripts/check.sh
 
 lint:
 	bash scripts/lint.sh

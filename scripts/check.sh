@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # check.sh: the test run behind `make check`, once everything is built.
 #
-#  0. the host-side cases: the lint gate (scripts/lint.sh);
+#  0. the host-side cases: the lint gate (scripts/lint.sh), then DKMS and
+#     make install (scripts/dkms-test.sh, KDIR: the stock kernel's headers);
 #  1. the suites on Debian's stock 6.1 kernel, with module/myepoll.ko;
 #  2. the debug kernel (scripts/build-debug-kernel.sh: built once, then
 #     taken from ~/.cache/myepoll), the module and the KUnit module built
@@ -30,7 +31,9 @@ run_vm() {
 
 echo "== lint"
 bash scripts/lint.sh --summary-file build/sum-lint
-sums=(build/sum-lint)
+echo "== DKMS and make install"
+bash scripts/dkms-test.sh --summary-file build/sum-dkms
+sums=(build/sum-lint build/sum-dkms)
 
 echo "== stock kernel: $KERNEL"
 run_vm "stock kernel" --kernel "$KERNEL" --suites "$STOCK_SUITES" \
