@@ -32,7 +32,7 @@
 # demo, trace, bench) build the module against VM_KDIR, the headers of the
 # kernel it boots, KERNEL: Debian's 6.1 (KVER).
 
-KVER     ?= $(shell ls -d /usr/src/linux-headers-6.1.*-amd64 2>/dev/null | sort -V | tail -n1 | sed 's|.*/linux-headers-||')
+KVER     ?= $(shell ls -d /usr/src/linux-headers-6.1.*-amd64 2>/dev/null | grep -v -- -rt-amd64 | sort -V | tail -n1 | sed 's|.*/linux-headers-||')
 VM_KDIR  ?= /usr/src/linux-headers-$(KVER)
 KERNEL   ?= /boot/vmlinuz-$(KVER)
 KDIR     ?= /lib/modules/$(shell uname -r)/build
