@@ -120,7 +120,7 @@ LIBDIR     ?= $(PREFIX)/lib/$(shell $(CC) -print-multiarch)
 UDEVDIR    ?= /lib/udev
 MODLOADDIR ?= $(PREFIX)/lib/modules-load.d
 DEPMOD     ?= depmod
-KREL        = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' $(KDIR)/include/generated/utsrelease.h)
+KREL        = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' $(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 MODDIR      = /lib/modules/$(KREL)/updates
 INSTALLED   = $(MODDIR)/myepoll.ko $(INCLUDEDIR)/linux/myepoll.h $(LIBDIR)/libmyepoll-shim.so \
 	$(UDEVDIR)/rules.d/60-myepoll.rules $(MODLOADDIR)/myepoll.conf
@@ -134,6 +134,7 @@ install: module $(SHIM)
 	$(if $(DESTDIR),,$(DEPMOD) -a $(KREL))
 
 uninstall:
+	@test -n "$(KREL)" || { echo "make uninstall: no kernel release in $(KDIR): pass KDIR="; exit 1; }
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
 	$(if $(DESTDIR),,$(DEPMOD) -a $(KREL))
 
