@@ -43,12 +43,14 @@
 #define _MYEP_H
 
 #include <linux/capability.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/list.h>
 #include <linux/llist.h>
 #include <linux/mutex.h>
 #include <linux/poll.h>
 #include <linux/rbtree.h>
+#include <linux/rcupdate.h>
 #include <linux/refcount.h>
 #include <linux/sched/user.h>
 #include <linux/spinlock.h>
@@ -57,6 +59,8 @@
 #include <linux/wait.h>
 /* After its prerequisites: it pulls in the kernel's <linux/eventpoll.h>. */
 #include <linux/myepoll.h>
+
+#include "compat.h"
 
 /* As fs/eventpoll.c. */
 #define MYEP_UNACTIVE_PTR	((void *)-1L)
@@ -140,6 +144,7 @@ static inline bool myep_is_instance(const struct file *file)
 /* item.c */
 int myep_item_caches_init(void);
 void myep_item_caches_exit(void);
+void myep_no_instances(void);
 struct myep_item *myep_item_alloc(struct myep *ep, struct file *file, int fd,
 				  const struct epoll_event *event);
 void myep_item_free(struct myep_item *item);
@@ -150,14 +155,15 @@ void myep_remove(struct myep *ep, struct myep_item *item);
 unsigned int myep_close_file(const struct file *file,
 			     unsigned int *examined);
 void myep_reap_dead(struct myep *ep);
-void myep_unlock(struct myep *ep);
-struct file *myep_item_get_file(struct myep_item *item);
 struct myep_pwq *myep_pwq_alloc(void);
 void myep_get(struct myep *ep);
 void myep_put(struct myep *ep);
+struct myep *myep_item_get_instance(struct myep_item *item);
 bool myep_file_watched(const struct file *file);
 void myep_file_list(struct myep_item *item, struct myep_file **list);
 void myep_file_unlist(struct myep_file **list);
+void myep_walk_begin(void);
+void myep_walk_end(void);
 int myep_count_paths(const struct myep_file *wf, int depth, int *count);
 struct myep_file *myep_watchers_rcu(const struct myep *ep);
 
@@ -165,7 +171,6 @@ struct myep_file *myep_watchers_rcu(const struct myep *ep);
 bool myep_events_available(struct myep *ep);
 void myep_start_scan(struct myep *ep, struct list_head *txlist);
 void myep_done_scan(struct myep *ep, struct list_head *txlist);
-__poll_t myep_item_poll(struct myep_item *item, poll_table *pt, int depth);
 __poll_t myep_scan_readiness(struct file *file, poll_table *wait, int depth);
 
 /* wake.c */
@@ -208,5 +213,66 @@ int myep_create(unsigned long flags);
 void myep_limits_init(void);
 int myep_user_charge(struct user_struct *user);
 void myep_user_uncharge(struct user_struct *user);
+
+/* Every mutex_lock(&ep->mtx) ends here: erase what the close path left. */
+static inline void myep_unlock(struct myep *ep)
+{
+	if (unlikely(!llist_empty(&ep->dead)))
+		myep_reap_dead(ep);
+	mutex_unlock(&ep->mtx);
+}
+
+/*
+ * A reference to the file of a live item, or NULL when the item is dead or
+ * the file's last reference is gone (its close is under way), as native's
+ * epi_fget().  The close path marks the item dead before the file can be
+ * freed, so checking again once the reference is held catches a struct
+ * file reused at the same address (SLAB_TYPESAFE_BY_RCU, 6.7 on).  A
+ * sched-RCU section (preemption off) holds the file's memory: since v5.0
+ * it is an RCU reader like rcu_read_lock(), without the function calls,
+ * which this path, run for every event delivered, cannot afford.
+ */
+static inline struct file *myep_item_get_file(struct myep_item *item)
+{
+	struct file *file;
+
+	rcu_read_lock_sched();
+	file = READ_ONCE(item->dead) ? NULL : item->file;
+	if (file && !myep_get_file_unless_zero(file))
+		file = NULL;
+	rcu_read_unlock_sched();
+	/* Ordered after the increment, which is a full barrier. */
+	if (unlikely(file && READ_ONCE(item->dead))) {
+		fput(file);
+		file = NULL;
+	}
+	return file;
+}
+
+/*
+ * The watched file's current events, masked by the registration; 0 for a
+ * dead item or a file whose last reference is gone, which is never polled
+ * (a ->poll that takes and drops a reference, as dma-buf's, would start a
+ * second __fput()).  The poll runs under a reference of our own, as native
+ * 6.1.192's epi_fget(): if the user closes the file meanwhile, our fput()
+ * is the last one, and the real close (close tracking, ->release(), the
+ * TCP peer's FIN) waits until this waiter returns to user space.
+ */
+static inline __poll_t myep_item_poll(struct myep_item *item, poll_table *pt,
+				      int depth)
+{
+	struct file *file = myep_item_get_file(item);
+	__poll_t res;
+
+	if (!file)
+		return 0;
+	pt->_key = item->event.events;
+	if (item->nested)
+		res = myep_scan_readiness(file, pt, depth);
+	else
+		res = vfs_poll(file, pt);
+	fput(file);
+	return res & item->event.events;
+}
 
 #endif /* _MYEP_H */

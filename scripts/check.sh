@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # check.sh: the test run behind `make check`, once everything is built.
 #
+#  0. the host-side cases: the lint gate (scripts/lint.sh), then DKMS and
+#     make install (scripts/dkms-test.sh, KDIR: the stock kernel's headers);
 #  1. the suites on Debian's stock 6.1 kernel, with module/myepoll.ko and
 #     the vgem module (and what it needs) for the hostile suite's dma-buf;
 #  2. the debug kernel (scripts/build-debug-kernel.sh: built once, then
 #     taken from ~/.cache/myepoll), the module and the KUnit module built
 #     against it (make kunit-modules), and the suites again on it, KASAN,
 #     lockdep and kmemleak watching;
-#  3. one closing line, `N passed, M failed`, summing both runs.
+#  3. one closing line, `N passed, M failed`, summing all of them.
 #
 # Environment: KERNEL (stock bzImage, required), STOCK_SUITES, DEBUG_SUITES,
 # SKIP_DEBUG=1 to run the stock kernel only.
@@ -33,10 +35,16 @@ run_vm() {
 		sed -u -E "s/^([0-9]+ passed, [0-9]+ failed)$/$label: \1/"
 }
 
+echo "== lint"
+bash scripts/lint.sh --summary-file build/sum-lint
+echo "== DKMS and make install"
+bash scripts/dkms-test.sh --summary-file build/sum-dkms
+sums=(build/sum-lint build/sum-dkms)
+
 echo "== stock kernel: $KERNEL"
 run_vm "stock kernel" --kernel "$KERNEL" --suites "$STOCK_SUITES" --kmod vgem \
 	--timeout 1500 --summary-file build/sum-stock
-sums=(build/sum-stock)
+sums+=(build/sum-stock)
 
 if [[ ${SKIP_DEBUG:-0} != 1 ]]; then
 	echo "== debug kernel (built on first use, ~10-20 min on 2 cores)"
@@ -44,6 +52,7 @@ if [[ ${SKIP_DEBUG:-0} != 1 ]]; then
 		[[ -f $bzimage ]]; then
 		# shellcheck disable=SC1091  # written by build-debug-kernel.sh
 		source "$(dirname "$bzimage")/env"
+		# shellcheck disable=SC2153  # BZIMAGE and APPEND come from that file
 		if make -s --no-print-directory kunit-modules; then
 			run_vm "debug kernel" --kernel "$BZIMAGE" --append "$APPEND" \
 				--module build/debug-modules/module/myepoll.ko \
