@@ -356,3 +356,57 @@ int myep_ioctl_ctl(struct myep *ep, const void __user *uarg)
 	trace_myepoll_ctl(ep, args.op, args.fd, event.events, err);
 	return err;
 }
+
+/* One op of a batch, as MYEPOLL_IOC_CTL once its arguments are read. */
+static int myep_batch_op(struct myep *ep, const struct myepoll_ctl_op *op)
+{
+	struct epoll_event event = {
+		.events = op->events,
+		.data = op->data,
+	};
+	struct fd tf;
+	int err = -EBADF;
+
+	tf = fdget(op->fd);
+	if (tf.file) {
+		err = myep_ctl_file(ep, op->op, tf.file, op->fd, &event);
+		fdput(tf);
+	}
+	trace_myepoll_ctl(ep, op->op, op->fd,
+			  myep_op_has_event(op->op) ? event.events : 0, err);
+	return err;
+}
+
+/*
+ * MYEPOLL_IOC_CTL_BATCH: the whole array is copied in before any op, and
+ * the results out after every lock is dropped, so that no lock is held
+ * across a user-memory access.
+ */
+int myep_ioctl_ctl_batch(struct myep *ep, const void __user *uarg)
+{
+	struct myepoll_ctl_batch args;
+	struct myepoll_ctl_op *ops;
+	void __user *uops;
+	size_t size;
+	u32 i;
+	int err;
+
+	if (copy_from_user(&args, uarg, sizeof(args)))
+		return -EFAULT;
+	if (args.flags || !args.nr || args.nr > MYEPOLL_BATCH_MAX)
+		return -EINVAL;
+	size = array_size(args.nr, sizeof(*ops));
+	uops = u64_to_user_ptr(args.ops);
+	ops = kvmalloc(size, GFP_KERNEL_ACCOUNT);
+	if (!ops)
+		return -ENOMEM;
+	err = -EFAULT;
+	if (copy_from_user(ops, uops, size))
+		goto out;
+	for (i = 0; i < args.nr; i++)
+		ops[i].result = myep_batch_op(ep, &ops[i]);
+	err = copy_to_user(uops, ops, size) ? -EFAULT : args.nr;
+out:
+	kvfree(ops);
+	return err;
+}

@@ -122,6 +122,8 @@ static long myep_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	switch (cmd) {
 	case MYEPOLL_IOC_CTL:
 		return myep_ioctl_ctl(ep, uarg);
+	case MYEPOLL_IOC_CTL_BATCH:
+		return myep_ioctl_ctl_batch(ep, uarg);
 	case MYEPOLL_IOC_WAIT:
 		return myep_ioctl_wait(ep, uarg);
 	case MYEPOLL_IOC_VERSION:

@@ -195,6 +195,7 @@ int myep_track_close(struct myep_item *item);
 
 /* ctl.c */
 int myep_ioctl_ctl(struct myep *ep, const void __user *uarg);
+int myep_ioctl_ctl_batch(struct myep *ep, const void __user *uarg);
 int myep_ctl_file(struct myep *ep, int op, struct file *tfile, int fd,
 		  struct epoll_event *event);
 

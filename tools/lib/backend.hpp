@@ -26,6 +26,17 @@ struct __attribute__((packed)) Event {
 };
 static_assert(sizeof(Event) == 12);
 
+// Layout-identical to struct myepoll_ctl_op: one op of a batched ctl, its
+// event inline, its result (0 or -errno) written back.
+struct CtlOp {
+    int32_t op;
+    int32_t fd;
+    uint32_t events;
+    int32_t result;
+    uint64_t data;
+};
+static_assert(sizeof(CtlOp) == 24);
+
 enum class BackendKind { Native, MyEpoll };
 
 constexpr int64_t kInfinite = -1; // timeout_ns that waits without limit
@@ -46,6 +57,10 @@ class Backend
     // to the kernel as given when sigmask is non-null.
     virtual int wait(int epfd, void *events, int maxevents, int64_t timeout_ns,
                      const sigset_t *sigmask = nullptr, size_t sigsetsize = 8) = 0;
+    // The ops in order, each as ctl() and its result in ops[i].result: nr or
+    // -errno.  By default one ctl() each, the reference a batched backend is
+    // compared with; myepoll makes it one MYEPOLL_IOC_CTL_BATCH.
+    virtual int ctl_batch(int epfd, CtlOp *ops, unsigned nr);
 };
 
 // The process-wide backend of that kind (myepoll opens /dev/myepoll once).
@@ -62,6 +77,7 @@ class Instance
     int add(int fd, uint32_t events, uint64_t data) { return ctl(1, fd, events, data); }
     int mod(int fd, uint32_t events, uint64_t data) { return ctl(3, fd, events, data); }
     int del(int fd) { return backend_->ctl(fd_.get(), 2, fd, nullptr); }
+    int ctl_batch(CtlOp *ops, unsigned nr) { return backend_->ctl_batch(fd_.get(), ops, nr); }
     int wait(Event *events, int maxevents, int64_t timeout_ns, const sigset_t *sigmask = nullptr)
     {
         return backend_->wait(fd_.get(), events, maxevents, timeout_ns, sigmask);

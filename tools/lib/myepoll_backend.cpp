@@ -6,6 +6,7 @@
 #include <sys/ioctl.h>
 
 #include <cerrno>
+#include <cstddef>
 
 #include <linux/myepoll.h>
 
@@ -16,6 +17,9 @@ namespace myepoll
 {
 
 static_assert(sizeof(struct epoll_event) == sizeof(Event));
+static_assert(sizeof(struct myepoll_ctl_op) == sizeof(CtlOp));
+static_assert(offsetof(struct myepoll_ctl_op, result) == offsetof(CtlOp, result));
+static_assert(offsetof(struct myepoll_ctl_op, data) == offsetof(CtlOp, data));
 
 namespace
 {
@@ -63,6 +67,16 @@ class MyEpollBackend final : public Backend
         arg.sigmask = user_ptr(sigmask);
         arg.sigsetsize = sigmask != nullptr ? sigsetsize : 0;
         const int rc = ::ioctl(epfd, MYEPOLL_IOC_WAIT, &arg);
+        return rc < 0 ? -errno : rc;
+    }
+
+    int ctl_batch(int epfd, CtlOp *ops, unsigned nr) override
+    {
+        struct myepoll_ctl_batch arg {
+        };
+        arg.ops = user_ptr(ops);
+        arg.nr = nr;
+        const int rc = ::ioctl(epfd, MYEPOLL_IOC_CTL_BATCH, &arg);
         return rc < 0 ? -errno : rc;
     }
 
