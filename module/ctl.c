@@ -335,9 +335,9 @@ static int myep_ctl_fd(struct myep *ep, const struct myepoll_ctl *args,
 	    copy_from_user(event, u64_to_user_ptr(args->event), sizeof(*event)))
 		return -EFAULT;
 	tf = fdget(args->fd);
-	if (!tf.file)
+	if (!fd_file(tf))
 		return -EBADF;
-	err = myep_ctl_file(ep, args->op, tf.file, args->fd, event);
+	err = myep_ctl_file(ep, args->op, fd_file(tf), args->fd, event);
 	fdput(tf);
 	return err;
 }
