@@ -2,7 +2,8 @@
 #
 #   make            module + user-space programs
 #   make check      install what is missing, build, run the suites in the test VM on
-#                   the stock kernel, then on the debug kernel (scripts/check.sh)
+#                   the stock 6.1, 6.12 and RT 6.1 kernels, then on the debug kernel
+#                   (scripts/check.sh; KERNELS="6.1 6.12" for a subset)
 #   make demo       boot the VM and run the Reactor demo on native epoll and on myepoll
 #   make trace      boot the VM and trace workloads on both (tools/trace, BPF);
 #                   TRACE_KERNEL=debug boots the debug kernel instead
@@ -16,11 +17,15 @@
 #   make kunit-modules  myepoll.ko + myepoll_kunit.ko (module/tests/) for the debug
 #                   kernel (scripts/build-debug-kernel.sh), in build/debug-modules/
 #   make kunit      boot the debug kernel and run the KUnit suites (suite "kunit")
+#   make kernel-module KNAME=6.12|rt|6.1  myepoll.ko for another Debian kernel
+#                   (scripts/kernels.sh), in build/kernels/<release>/module/
 #   make clean
 #
 # KDIR defaults to Debian's 6.1 headers (not the running kernel).
 
-KVER     ?= $(shell ls -d /usr/src/linux-headers-6.1.*-amd64 2>/dev/null | grep -v -- -rt-amd64 | sort -V | tail -n1 | sed 's|.*/linux-headers-||')
+# The exact release, from the installed meta-packages (scripts/kernels.sh):
+# a glob over /usr/src would also match the RT headers.
+KVER     ?= $(shell bash scripts/kernels.sh release 6.1 2>/dev/null)
 KDIR     ?= /usr/src/linux-headers-$(KVER)
 KERNEL   ?= /boot/vmlinuz-$(KVER)
 BUILD    := build
@@ -77,7 +82,8 @@ KSRC_TAR ?= /usr/src/linux-source-6.1.tar.xz
 KSRC     ?= $(if $(wildcard /usr/src/linux-source-6.1/$(EPOLL_TEST_REL)),/usr/src/linux-source-6.1,$(BUILD)/linux-source-6.1)
 SELFTEST := $(BUILD)/dyn/epoll_wakeup_test
 
-.PHONY: all deps module userspace shim selftest check demo trace bench clean format kunit-modules kunit
+.PHONY: all deps module userspace shim selftest check demo trace bench clean format kunit-modules kunit \
+	kernel-module
 all: module userspace
 
 deps:
@@ -173,17 +179,35 @@ DEBUG_MODULES := $(BUILD)/debug-modules
 DEBUG_ENV = bz=$$(bash scripts/build-debug-kernel.sh) || exit 1; \
 	. "$$(dirname "$$(echo "$$bz" | tail -n1)")/env"
 
+# The module's sources (and the KUnit module's), copied for an out-of-tree
+# build elsewhere.
+MODULE_COPY := rsync -a --delete --prune-empty-dirs --exclude='*.mod.c' --include=/Kbuild \
+	--include='/uapi/***' --include=/module/ --include=/module/tests/ \
+	--include='/module/**Kbuild' --include='/module/**.c' --include='/module/**.h' \
+	--exclude='*' ./
+
 kunit-modules:
 	@$(DEBUG_ENV); \
 	if [ "$$(cat $(DEBUG_MODULES)/.kdir 2>/dev/null)" != "$$KDIR" ]; then \
 		rm -rf $(DEBUG_MODULES) && mkdir -p $(DEBUG_MODULES) && \
 		echo "$$KDIR" >$(DEBUG_MODULES)/.kdir || exit 1; \
 	fi; \
-	rsync -a --delete --prune-empty-dirs --exclude='*.mod.c' --include=/Kbuild \
-		--include='/uapi/***' --include=/module/ --include=/module/tests/ \
-		--include='/module/**Kbuild' --include='/module/**.c' --include='/module/**.h' \
-		--exclude='*' ./ $(DEBUG_MODULES)/ && \
+	$(MODULE_COPY) $(DEBUG_MODULES)/ && \
 	$(MAKE) -C "$$KDIR" M=$(CURDIR)/$(DEBUG_MODULES) W=1 modules
+
+# myepoll.ko for another of Debian's kernels (scripts/kernels.sh names them:
+# 6.1, 6.12, rt), built in a copy of the sources, build/kernels/<release>/,
+# as kunit-modules does, against that kernel's headers (with the compiler
+# they name), with its BTF (scripts/module-btf.sh; Debian's 6.12 headers
+# carry a vmlinux, so Kbuild adds it there itself).
+KNAME ?= 6.1
+kernel-module:
+	@rel=$$(bash scripts/kernels.sh release $(KNAME)) || exit 1; \
+	dir=$(BUILD)/kernels/$$rel; \
+	mkdir -p $$dir && $(MODULE_COPY) $$dir/ && \
+	$(MAKE) -C /usr/src/linux-headers-$$rel M=$(CURDIR)/$$dir W=1 modules && \
+	bash scripts/module-btf.sh /boot/vmlinuz-$$rel /usr/src/linux-headers-$$rel \
+		$$dir/module/myepoll.ko
 
 kunit: kunit-modules
 	@$(DEBUG_ENV); \
@@ -191,9 +215,12 @@ kunit: kunit-modules
 		--module $(DEBUG_MODULES)/module/myepoll.ko \
 		--kmod-file $(DEBUG_MODULES)/module/tests/myepoll_kunit.ko --suites kunit
 
+# KVER is empty when make starts before deps installed the kernel: the
+# sub-makes read it again, and so does this recipe.
 check: deps
 	$(MAKE) all selftest
-	KERNEL=$(KERNEL) bash scripts/check.sh
+	KERNEL=$(if $(KVER),$(KERNEL),/boot/vmlinuz-$$(bash scripts/kernels.sh release 6.1)) \
+		bash scripts/check.sh
 
 demo: deps
 	$(MAKE) all
