@@ -1,9 +1,17 @@
 # myepoll top-level Makefile.
 #
-#   make            module + user-space programs
-#   make check      install what is missing, build, run the suites in the test VM on
-#                   the stock 6.1, 6.12 and RT 6.1 kernels, then on the debug kernel
-#                   (scripts/check.sh; KERNELS="6.1 6.12" for a subset)
+#   make            module + user-space programs (not the tracer)
+#   make module     module/myepoll.ko for the running kernel, or for the headers in
+#                   KDIR=; no kernel image, no BPF toolchain (BTF: scripts/module-btf.sh)
+#   make install    the module, the uapi header, the shim, a udev rule and a
+#                   modules-load.d entry (DESTDIR=, PREFIX=/usr); make uninstall
+#   make dkms-install  the module's sources and dkms.conf in /usr/src/myepoll-VERSION,
+#                   for `dkms add/build/install myepoll/VERSION`
+#   make lint       checkpatch --strict, clang-format, shellcheck (scripts/lint.sh)
+#   make check      install what is missing, lint, build, run the suites in the test VM
+#                   on the stock 6.1, 6.12 and RT 6.1 kernels, then on the debug kernel
+#                   (scripts/check.sh; KERNELS="6.1 6.12" for a subset), and test DKMS
+#                   and make install (scripts/dkms-test.sh)
 #   make demo       boot the VM and run the Reactor demo on native epoll and on myepoll
 #   make trace      boot the VM and trace workloads on both (tools/trace, BPF);
 #                   TRACE_KERNEL=debug boots the debug kernel instead
@@ -19,15 +27,20 @@
 #   make kunit      boot the debug kernel and run the KUnit suites (suite "kunit")
 #   make kernel-module KNAME=6.12|rt|6.1  myepoll.ko for another Debian kernel
 #                   (scripts/kernels.sh), in build/kernels/<release>/module/
+#   make format     clang-format the user-space sources in place
 #   make clean
 #
-# KDIR defaults to Debian's 6.1 headers (not the running kernel).
+# KDIR: the headers `make module` and `make install` build against, the
+# running kernel's by default.  The targets that boot the test VM (check,
+# demo, trace, bench) build the module against VM_KDIR, the headers of the
+# kernel it boots, KERNEL: Debian's 6.1 (KVER).
 
-# The exact release, from the installed meta-packages (scripts/kernels.sh):
-# a glob over /usr/src would also match the RT headers.
+# KVER: the exact release, from the installed meta-packages
+# (scripts/kernels.sh): a glob over /usr/src would also match the RT headers.
 KVER     ?= $(shell bash scripts/kernels.sh release 6.1 2>/dev/null)
-KDIR     ?= /usr/src/linux-headers-$(KVER)
+VM_KDIR  ?= /usr/src/linux-headers-$(KVER)
 KERNEL   ?= /boot/vmlinuz-$(KVER)
+KDIR     ?= /lib/modules/$(shell uname -r)/build
 BUILD    := build
 
 CXX      ?= g++
@@ -49,6 +62,18 @@ DEMO_OBJS := $(DEMO_SRCS:%.cpp=$(BUILD)/%.o)
 GAUNTLET_SRCS := $(wildcard userspace-tests/gauntlet/*.cpp)
 GAUNTLET_OBJS := $(GAUNTLET_SRCS:%.cpp=$(BUILD)/%.o)
 
+# The hostile suite (scripts/suites/hostile.sh, docs/testing.md): a GoogleTest
+# program of its own, with helpers of the differential suite and the gauntlet.
+# gtest runs the cases in link order: the dma-buf case, which panics a
+# module that polls a released file, links last so that it takes no other
+# case down with it.
+HOSTILE_LAST   := userspace-tests/hostile/dying_file_test.cpp
+HOSTILE_SRCS   := $(filter-out $(HOSTILE_LAST),$(wildcard userspace-tests/hostile/*.cpp)) $(HOSTILE_LAST)
+HOSTILE_OBJS   := $(HOSTILE_SRCS:%.cpp=$(BUILD)/%.o)
+HOSTILE_SHARED := $(addprefix $(BUILD)/userspace-tests/,console_listener.o watchdog.o \
+	child_process.o local_fds.o scenario.o run.o trace.o mutant_backend.o \
+	gauntlet/uapi.o gauntlet/format.o gauntlet/sysfs_file.o gauntlet/report.o)
+
 # The tracer (tools/trace, docs/tracing.md): a CO-RE BPF program, its
 # skeleton and vmlinux.h generated in build/trace-bpf/ (vmlinux.h from the
 # stock kernel's BTF), and a static C++ program, build/trace.
@@ -61,7 +86,8 @@ TRACE_KERNEL ?= stock
 BENCH_SRCS := $(wildcard tools/bench/*.cpp)
 BENCH_OBJS := $(BENCH_SRCS:%.cpp=$(BUILD)/%.o)
 
-PROGRAMS  := $(BUILD)/differential $(BUILD)/demo $(BUILD)/gauntlet $(BUILD)/trace $(BUILD)/bench
+PROGRAMS  := $(BUILD)/differential $(BUILD)/demo $(BUILD)/gauntlet $(BUILD)/bench \
+	$(BUILD)/hostile
 
 # The LD_PRELOAD shim: position-independent objects of its own (build/pic/),
 # libstdc++/libgcc linked in and hidden, so that the VM needs only glibc.
@@ -82,18 +108,67 @@ KSRC_TAR ?= /usr/src/linux-source-6.1.tar.xz
 KSRC     ?= $(if $(wildcard /usr/src/linux-source-6.1/$(EPOLL_TEST_REL)),/usr/src/linux-source-6.1,$(BUILD)/linux-source-6.1)
 SELFTEST := $(BUILD)/dyn/epoll_wakeup_test
 
-.PHONY: all deps module userspace shim selftest check demo trace bench clean format kunit-modules kunit \
-	kernel-module
+.PHONY: all deps module userspace shim selftest check demo trace bench clean format lint \
+	kunit-modules kunit install uninstall dkms-install kernel-module check-built
 all: module userspace
 
 deps:
 	bash scripts/install-deps.sh
 
-# The .ko gets its BTF (for fentry and tp_btf on it) from the stock
-# kernel's vmlinux: scripts/module-btf.sh.
+# The .ko gets its BTF (for fentry and tp_btf on it) when its kernel's BTF is
+# at hand: scripts/module-btf.sh.
 module:
+	@test -f $(KDIR)/Makefile || { echo "make module: no kernel headers in $(KDIR):" \
+		"install linux-headers-$$(uname -r), or pass KDIR=<headers directory>"; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
-	@bash scripts/module-btf.sh $(KERNEL) $(KDIR) module/myepoll.ko
+	@bash scripts/module-btf.sh $(KDIR) module/myepoll.ko
+
+# The test VM's kernel: the module against its headers, then what a target boots.
+VM_MODULE = $(MAKE) module KDIR=$(VM_KDIR)
+
+# make install: where Debian keeps each file (bookworm): a locally built
+# module in updates/ (depmod prefers it to the kernel's own), the uapi header
+# beside the kernel's, the LD_PRELOAD shim in the multiarch library directory,
+# the udev rule (scripts/dist/60-myepoll.rules: /dev/myepoll 0666) and the
+# modules-load.d entry that loads the module at boot.  depmod runs only
+# without DESTDIR (a staging tree is for a package, whose postinst runs it).
+PREFIX     ?= /usr
+INCLUDEDIR ?= $(PREFIX)/include
+LIBDIR     ?= $(PREFIX)/lib/$(shell $(CC) -print-multiarch)
+UDEVDIR    ?= /lib/udev
+MODLOADDIR ?= $(PREFIX)/lib/modules-load.d
+DEPMOD     ?= depmod
+KREL        = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' $(KDIR)/include/generated/utsrelease.h 2>/dev/null)
+MODDIR      = /lib/modules/$(KREL)/updates
+INSTALLED   = $(MODDIR)/myepoll.ko $(INCLUDEDIR)/linux/myepoll.h $(LIBDIR)/libmyepoll-shim.so \
+	$(UDEVDIR)/rules.d/60-myepoll.rules $(MODLOADDIR)/myepoll.conf
+
+install: module $(SHIM)
+	install -D -m 0644 module/myepoll.ko $(DESTDIR)$(MODDIR)/myepoll.ko
+	install -D -m 0644 uapi/linux/myepoll.h $(DESTDIR)$(INCLUDEDIR)/linux/myepoll.h
+	install -D -m 0644 $(SHIM) $(DESTDIR)$(LIBDIR)/libmyepoll-shim.so
+	install -D -m 0644 scripts/dist/60-myepoll.rules $(DESTDIR)$(UDEVDIR)/rules.d/60-myepoll.rules
+	install -D -m 0644 scripts/dist/modules-load.conf $(DESTDIR)$(MODLOADDIR)/myepoll.conf
+	$(if $(DESTDIR),,$(DEPMOD) -a $(KREL))
+
+uninstall:
+	@test -n "$(KREL)" || { echo "make uninstall: no kernel release in $(KDIR): pass KDIR="; exit 1; }
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	$(if $(DESTDIR),,$(DEPMOD) -a $(KREL))
+
+# make dkms-install: the sources DKMS builds from, in /usr/src/myepoll-VERSION
+# (VERSION: dkms.conf's), with dkms.conf for that VERSION.  DKMS runs
+# `make module KDIR=<the kernel's headers>`, BTF included.
+SRCDIR  ?= $(PREFIX)/src
+VERSION ?= $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' scripts/dist/dkms.conf)
+DKMSDIR  = $(SRCDIR)/myepoll-$(VERSION)
+DKMS_SOURCES := Makefile Kbuild $(filter-out %.mod.c,$(wildcard module/Kbuild module/*.[ch] \
+	module/tests/Kbuild module/tests/*.[ch])) uapi/linux/myepoll.h scripts/module-btf.sh scripts/kernel-vmlinux.sh \
+	scripts/extract-vmlinux.py
+dkms-install:
+	@test -n "$(VERSION)" || { echo "dkms-install: no PACKAGE_VERSION in scripts/dist/dkms.conf"; exit 1; }
+	$(foreach f,$(DKMS_SOURCES),install -D -m 0644 $(f) $(DESTDIR)$(DKMSDIR)/$(f) &&) true
+	sed 's/^PACKAGE_VERSION=.*/PACKAGE_VERSION="$(VERSION)"/' scripts/dist/dkms.conf >$(DESTDIR)$(DKMSDIR)/dkms.conf
 
 userspace: $(PROGRAMS) $(SHIM) $(SHIM_CHECK)
 
@@ -113,6 +188,10 @@ $(BUILD)/demo: $(DEMO_OBJS) $(LIB)
 
 $(BUILD)/gauntlet: $(GAUNTLET_OBJS) $(LIB)
 	$(CXX) $(CXXFLAGS) -o $@ $^ $(LDFLAGS)
+
+$(HOSTILE_OBJS): CXXFLAGS += -I$(CURDIR)/userspace-tests -I$(CURDIR)/userspace-tests/gauntlet
+$(BUILD)/hostile: $(HOSTILE_OBJS) $(HOSTILE_SHARED) $(LIB)
+	$(CXX) $(CXXFLAGS) -o $@ $^ -lgtest $(LDFLAGS)
 
 $(TRACE_GEN)/vmlinux.h: $(KERNEL) scripts/kernel-vmlinux.sh
 	@mkdir -p $(dir $@)
@@ -198,16 +277,14 @@ kunit-modules:
 # myepoll.ko for another of Debian's kernels (scripts/kernels.sh names them:
 # 6.1, 6.12, rt), built in a copy of the sources, build/kernels/<release>/,
 # as kunit-modules does, against that kernel's headers (with the compiler
-# they name), with its BTF (scripts/module-btf.sh; Debian's 6.12 headers
-# carry a vmlinux, so Kbuild adds it there itself).
+# they name), with its BTF (scripts/module-btf.sh).
 KNAME ?= 6.1
 kernel-module:
 	@rel=$$(bash scripts/kernels.sh release $(KNAME)) || exit 1; \
 	dir=$(BUILD)/kernels/$$rel; \
 	mkdir -p $$dir && $(MODULE_COPY) $$dir/ && \
 	$(MAKE) -C /usr/src/linux-headers-$$rel M=$(CURDIR)/$$dir W=1 modules && \
-	bash scripts/module-btf.sh /boot/vmlinuz-$$rel /usr/src/linux-headers-$$rel \
-		$$dir/module/myepoll.ko
+	bash scripts/module-btf.sh /usr/src/linux-headers-$$rel $$dir/module/myepoll.ko
 
 kunit: kunit-modules
 	@$(DEBUG_ENV); \
@@ -215,15 +292,20 @@ kunit: kunit-modules
 		--module $(DEBUG_MODULES)/module/myepoll.ko \
 		--kmod-file $(DEBUG_MODULES)/module/tests/myepoll_kunit.ko --suites kunit
 
-# KVER is empty when make starts before deps installed the kernel: the
-# sub-makes read it again, and so does this recipe.
+# KVER is empty when make starts before deps installed the kernel: a
+# sub-make reads it again.
 check: deps
-	$(MAKE) all selftest
-	KERNEL=$(if $(KVER),$(KERNEL),/boot/vmlinuz-$$(bash scripts/kernels.sh release 6.1)) \
-		bash scripts/check.sh
+	$(MAKE) --no-print-directory check-built
+
+check-built:
+	$(VM_MODULE) userspace selftest $(BUILD)/trace
+	KERNEL=$(KERNEL) KDIR=$(VM_KDIR) bash scripts/check.sh
+
+lint:
+	bash scripts/lint.sh
 
 demo: deps
-	$(MAKE) all
+	$(VM_MODULE) $(BUILD)/demo
 	@bash scripts/vm-run.sh --kernel $(KERNEL) --suites "demo" --log $(BUILD)/demo-console.log; \
 	status=$$?; echo; sed -n '/^backend /,/^[[:space:]]*$$/p' $(BUILD)/demo-console.log; exit $$status
 
@@ -235,7 +317,7 @@ TRACE_SMP ?= 2
 TRACE_VM   = --suites trace --smp $(TRACE_SMP) --log $(TRACE_LOG) \
 	$(if $(TRACE_ARGS),--env TRACE_ARGS="$(TRACE_ARGS)")
 trace: deps
-	$(MAKE) all
+	$(VM_MODULE) $(BUILD)/trace
 ifeq ($(TRACE_KERNEL),debug)
 	$(MAKE) kunit-modules
 	@$(DEBUG_ENV); bash scripts/vm-run.sh --kernel "$$BZIMAGE" --append "$$APPEND" --mem 3072 \
@@ -246,16 +328,17 @@ else
 	status=$$?; echo; sed -n '/^workload /,/^[[:space:]]*$$/p' $(TRACE_LOG); exit $$status
 endif
 bench: deps
-	$(MAKE) all
+	$(VM_MODULE) $(BUILD)/bench
 	@KERNEL=$(KERNEL) bash scripts/bench.sh
 
 format:
-	clang-format -i $(LIB_SRCS) $(wildcard tools/*/*.hpp tools/*/*.cpp userspace-tests/*.cpp userspace-tests/*.hpp \
-		userspace-tests/gauntlet/*.cpp userspace-tests/gauntlet/*.hpp)
+	bash scripts/lint.sh --format
 
+# Kbuild's clean needs some headers, any.
+CLEAN_KDIR := $(firstword $(wildcard $(KDIR)/Makefile $(VM_KDIR)/Makefile))
 clean:
-	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(if $(CLEAN_KDIR),$(MAKE) -C $(dir $(CLEAN_KDIR)) M=$(CURDIR) clean)
 	rm -rf $(BUILD)
 
 -include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(DEMO_OBJS:.o=.d) $(SHIM_OBJS:.o=.d) $(SHIM_CHECK_OBJS:.o=.d) \
-	$(GAUNTLET_OBJS:.o=.d) $(TRACE_OBJS:.o=.d) $(BENCH_OBJS:.o=.d)
+	$(GAUNTLET_OBJS:.o=.d) $(TRACE_OBJS:.o=.d) $(BENCH_OBJS:.o=.d) $(HOSTILE_OBJS:.o=.d)

@@ -24,7 +24,7 @@
  * shut down (fsnotify then destroys them, and myep_freeing_mark() forgets
  * them): there are at most as many as superblocks with a watched file,
  * and a close on such a superblock that no item watches costs one hash
- * lookup under RCU.  myep_marks lists them, each with a reference of its
+ * lookup under its bucket lock.  myep_marks lists them, each with a reference of its
  * own, for module exit (fsnotify_destroy_group() is not exported).
  *
  * Contexts and locks: myep_on_close() runs in __fput(), under fsnotify's

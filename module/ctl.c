@@ -10,7 +10,7 @@
  * outside ep->mtx, as native takes epmutex: it walks down from the target
  * (each instance's mtx in turn, subclass = depth), refusing loops and
  * chains deeper than native's with ELOOP, up from ep through the file
- * index under RCU, and after inserting counts the wakeup paths from every
+ * index (an RCU walk), and after inserting counts the wakeup paths from every
  * plain file below (native's reverse_path_check()), refusing too many with
  * EINVAL.  DEL and MOD never take it.  Readiness found at ADD or MOD time
  * is queued under ep->lock; a nested waiter is woken after ep->lock is
@@ -44,8 +44,9 @@ static struct myep_file *myep_check_list;
  * than MYEP_MAX_NESTS when that is too deep or @inserting_into is reached,
  * which would close a loop.  Plain files met on the way go on the check
  * list.  Memoised per generation; as ep_loop_check_proc() in 6.1.  A
- * lower instance is visited through a reference to its file, so that its
- * close cannot free it meanwhile.
+ * lower instance is visited through a reference to it, taken while its
+ * item is live, even when the instance's last close is pending: every live
+ * link counts, or a loop could be closed through it.
  */
 static int myep_depth_below(struct myep *ep, struct myep *inserting_into,
 			    int depth)
@@ -59,23 +60,21 @@ static int myep_depth_below(struct myep *ep, struct myep *inserting_into,
 	WRITE_ONCE(ep->gen, myep_loop_gen);
 	for (rbp = rb_first_cached(&ep->rbr); rbp; rbp = rb_next(rbp)) {
 		struct myep_item *item = rb_entry(rbp, struct myep_item, rbn);
-		struct file *file;
 		struct myep *next;
 
 		if (!item->nested) {
 			myep_file_list(item, &myep_check_list);
 			continue;
 		}
-		file = myep_item_get_file(item);
-		if (!file)
+		next = myep_item_get_instance(item);
+		if (!next)
 			continue;
-		next = file->private_data;
 		if (next == inserting_into || depth > MYEP_MAX_NESTS)
 			result = MYEP_MAX_NESTS + 1;
 		else
 			result = max(result, myep_depth_below(next, inserting_into,
 							      depth + 1) + 1);
-		fput(file);
+		myep_put(next);
 		if (result > MYEP_MAX_NESTS)
 			break;
 	}
@@ -84,7 +83,7 @@ static int myep_depth_below(struct myep *ep, struct myep *inserting_into,
 	return result;
 }
 
-/* How many instances watch @ep from above, at most.  Under RCU. */
+/* How many instances watch @ep from above, at most.  In a graph walk. */
 static int myep_depth_above(struct myep *ep)
 {
 	const struct myep_file *watchers;
@@ -93,11 +92,13 @@ static int myep_depth_above(struct myep *ep)
 
 	if (READ_ONCE(ep->gen) == myep_loop_gen)
 		return ep->loop_check_depth;
+	/* Until known, too deep: a cycle, which must not exist, ends here. */
+	WRITE_ONCE(ep->gen, myep_loop_gen);
+	ep->loop_check_depth = MYEP_MAX_NESTS + 1;
 	watchers = myep_watchers_rcu(ep);
 	if (watchers)
 		hlist_for_each_entry_rcu(item, &watchers->items, flink)
 			result = max(result, myep_depth_above(item->ep) + 1);
-	WRITE_ONCE(ep->gen, myep_loop_gen);
 	ep->loop_check_depth = result;
 	return result;
 }
@@ -114,9 +115,9 @@ static bool myep_loop_found(struct myep *ep, struct myep *to)
 	below = myep_depth_below(to, ep, 0);
 	if (below > MYEP_MAX_NESTS)
 		return true;
-	rcu_read_lock();
+	myep_walk_begin();
 	above = myep_depth_above(ep);
-	rcu_read_unlock();
+	myep_walk_end();
 	return below + 1 + above > MYEP_MAX_NESTS;
 }
 
@@ -126,13 +127,13 @@ static bool myep_too_many_paths(void)
 	const struct myep_file *wf;
 	bool too_many = false;
 
-	rcu_read_lock();
+	myep_walk_begin();
 	for (wf = myep_check_list; wf && !too_many; wf = wf->check_next) {
 		int count[MYEP_MAX_NESTS + 1] = {};
 
 		too_many = myep_count_paths(wf, 0, count);
 	}
-	rcu_read_unlock();
+	myep_walk_end();
 	return too_many;
 }
 
@@ -290,7 +291,8 @@ int myep_ctl_file(struct myep *ep, int op, struct file *tfile, int fd,
 		goto out_graph;
 
 	/* Dead items out first: a new file at a reused address is a new key. */
-	myep_reap_dead(ep);
+	if (unlikely(!llist_empty(&ep->dead)))
+		myep_reap_dead(ep);
 	item = myep_find(ep, tfile, fd);
 	switch (op) {
 	case EPOLL_CTL_ADD:

@@ -10,7 +10,8 @@
  *    before ->release() was called (close.c).  Its own items are removed
  *    one by one; one that a concurrent close has claimed is erased by the
  *    reap in myep_unlock().  The struct myep goes with its last reference
- *    (item.c), after an RCU grace period.
+ *    (item.c), after an RCU grace period.  myep_instances counts the live
+ *    instances (atomic); after the last, item.c sweeps the file index.
  *  - myep_poll(): ready.c's scan, at depth 0.
  *  - myep_show_fdinfo(): ep->mtx, and a reference to each live item's file
  *    while its line is printed.
@@ -26,6 +27,9 @@
 #include <linux/slab.h>
 
 #include "myep.h"
+
+/* Live instances; the last one's release lets item.c sweep idle entries. */
+static atomic_t myep_instances = ATOMIC_INIT(0);
 
 static __poll_t myep_poll(struct file *file, poll_table *wait)
 {
@@ -67,6 +71,7 @@ struct file *myep_instance_file(unsigned int flags)
 		return file;
 	}
 	ep->file = file;
+	atomic_inc(&myep_instances);
 	return file;
 }
 EXPORT_SYMBOL_IF_KUNIT(myep_instance_file);
@@ -104,6 +109,8 @@ static int myep_release(struct inode *inode, struct file *file)
 	}
 	myep_unlock(ep);
 	myep_put(ep);
+	if (atomic_dec_and_test(&myep_instances))
+		myep_no_instances();
 	return 0;
 }
 

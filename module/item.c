@@ -27,9 +27,12 @@
  *    item lists of its myep_file entries, item->dead and ->watched, and
  *    myep_file.listed.  Taken under ep->mtx, never under ep->lock or a
  *    wait-queue lock; the wait-queue locks nest inside it (unhooking).
- *  - RCU: myep_file entries, items and instances are freed after a grace
- *    period, so the chains and item lists can be read under
- *    rcu_read_lock() (the close fast path, ctl.c's graph walks).
+ *  - Graph walks (ctl.c, nested ADDs, under its graph mutex) read the
+ *    chains and item lists under RCU, between myep_walk_begin() and
+ *    myep_walk_end().  Entries and items are freed at once when no walk is
+ *    under way, after a grace period otherwise (myep_walk_may_see()): the
+ *    walks are rare, DEL and close are not.  Instances are freed after a
+ *    grace period always.
  *  - ep->mtx: the tree; myep_reap_dead() runs under it.
  *  - ep->refcount: one for the instance's file, one for each close that
  *    queued an item on ep->dead and has yet to try ep->mtx.
@@ -39,6 +42,7 @@
 #include <linux/hash.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
+#include <linux/workqueue.h>
 
 #include "myep.h"
 
@@ -50,6 +54,7 @@ struct myep_bucket {
 };
 
 static struct myep_bucket myep_index[1 << MYEP_INDEX_BITS];
+static atomic_t myep_walkers = ATOMIC_INIT(0);
 static struct kmem_cache *myep_item_cache __ro_after_init;
 static struct kmem_cache *myep_file_cache __ro_after_init;
 static struct kmem_cache *myep_pwq_cache __ro_after_init;
@@ -75,15 +80,6 @@ int myep_item_caches_init(void)
 		return 0;
 	myep_item_caches_exit();
 	return -ENOMEM;
-}
-
-/* Every instance is gone: wait for the items and entries freed by RCU. */
-void myep_item_caches_exit(void)
-{
-	rcu_barrier();
-	kmem_cache_destroy(myep_pwq_cache);
-	kmem_cache_destroy(myep_file_cache);
-	kmem_cache_destroy(myep_item_cache);
 }
 
 struct myep_pwq *myep_pwq_alloc(void)
@@ -122,16 +118,48 @@ struct myep_item *myep_item_alloc(struct myep *ep, struct file *file, int fd,
 	return item;
 }
 
+void myep_walk_begin(void)
+{
+	rcu_read_lock();
+	atomic_inc(&myep_walkers);
+	/* Pairs with the smp_mb() in myep_walk_may_see(). */
+	smp_mb__after_atomic();
+}
+
+void myep_walk_end(void)
+{
+	/* The walk's reads come before the free its end allows. */
+	smp_mb__before_atomic();
+	atomic_dec(&myep_walkers);
+	rcu_read_unlock();
+}
+
+/*
+ * Can a graph walk still reach an object just unlinked from the lists it
+ * follows?  Either we see the walk's count, and its RCU section began
+ * before our call_rcu(); or its increment comes after our read, and its
+ * barrier makes it see our unlink, so it cannot reach the object.
+ */
+static bool myep_walk_may_see(void)
+{
+	/* Orders our unlink before the read; pairs with myep_walk_begin(). */
+	smp_mb();
+	return atomic_read(&myep_walkers);
+}
+
 static void myep_item_free_rcu(struct rcu_head *head)
 {
 	kmem_cache_free(myep_item_cache,
 			container_of(head, struct myep_item, rcu));
 }
 
-/* Free an item out of the tree and the index; RCU readers may still see it. */
+/* Free an item out of the tree and the index. */
 void myep_item_free(struct myep_item *item)
 {
-	call_rcu(&item->rcu, myep_item_free_rcu);
+	if (myep_walk_may_see())
+		call_rcu(&item->rcu, myep_item_free_rcu);
+	else
+		kmem_cache_free(myep_item_cache, item);
 }
 
 static int myep_key_cmp(const struct file *f1, int fd1,
@@ -192,7 +220,7 @@ static struct myep_bucket *myep_bucket_of(const struct file *file)
 	return &myep_index[hash_ptr(file, MYEP_INDEX_BITS)];
 }
 
-/* @file's entry, under the bucket lock or RCU; counts what it looked at. */
+/* @file's entry, under the bucket lock or a walk; counts what it looked at. */
 static struct myep_file *myep_file_find(struct myep_bucket *b,
 					const struct file *file,
 					unsigned int *examined)
@@ -208,7 +236,7 @@ static struct myep_file *myep_file_find(struct myep_bucket *b,
 	return NULL;
 }
 
-/* Under rcu_read_lock(): @file's entry, if any instance watches it. */
+/* In a graph walk: @file's entry, if any instance watches it. */
 static struct myep_file *myep_file_lookup_rcu(const struct file *file)
 {
 	unsigned int examined = 0;
@@ -228,7 +256,51 @@ static void myep_file_drop_if_unused(struct myep_file *wf)
 	if (!hlist_empty(&wf->items) || wf->listed)
 		return;
 	hlist_del_rcu(&wf->node);
-	call_rcu(&wf->rcu, myep_file_free_rcu);
+	if (myep_walk_may_see())
+		call_rcu(&wf->rcu, myep_file_free_rcu);
+	else
+		kmem_cache_free(myep_file_cache, wf);
+}
+
+/* Drop every idle entry of the index: bucket locks only, one at a time. */
+static void myep_sweep_idle_files(struct work_struct *work)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(myep_index); i++) {
+		struct myep_bucket *b = &myep_index[i];
+		struct myep_file *wf;
+		struct hlist_node *tmp;
+
+		spin_lock(&b->lock);
+		hlist_for_each_entry_safe(wf, tmp, &b->files, node)
+			myep_file_drop_if_unused(wf);
+		spin_unlock(&b->lock);
+		cond_resched();
+	}
+}
+
+static DECLARE_WORK(myep_sweep_work, myep_sweep_idle_files);
+
+/*
+ * The last instance is gone: drop the idle entries in a work item, so that
+ * nothing of ours outlives the instances and no caller pays for entries
+ * another user left.
+ */
+void myep_no_instances(void)
+{
+	schedule_work(&myep_sweep_work);
+}
+
+/* Every instance is gone: drop what is left, wait for what RCU frees. */
+void myep_item_caches_exit(void)
+{
+	flush_work(&myep_sweep_work);
+	myep_sweep_idle_files(NULL);
+	rcu_barrier();
+	kmem_cache_destroy(myep_pwq_cache);
+	kmem_cache_destroy(myep_file_cache);
+	kmem_cache_destroy(myep_item_cache);
 }
 
 /*
@@ -265,7 +337,14 @@ int myep_item_attach(struct myep_item *item)
 	return 0;
 }
 
-/* Bucket lock held: cut @item from the index and mark it dead. */
+/*
+ * Bucket lock held: cut @item from the index and mark it dead.  An entry
+ * left without items stays, idle, while its file is open (a DEL, an
+ * instance's release): DEL costs no free and a new ADD of the file no
+ * allocation.  It goes at the file's close (myep_close_file()), after the
+ * last instance (myep_sweep_idle_files()) or at module exit.  A pinned
+ * file sends no close event: its entry goes with its last item.
+ */
 static void myep_item_cut(struct myep_item *item)
 {
 	struct myep_file *wf = item->watched;
@@ -273,21 +352,19 @@ static void myep_item_cut(struct myep_item *item)
 	hlist_del_rcu(&item->flink);
 	item->watched = NULL;
 	WRITE_ONCE(item->dead, true);
-	myep_file_drop_if_unused(wf);
+	if (item->pinned)
+		myep_file_drop_if_unused(wf);
 }
 
-/* Is the caller the one to unhook @item?  Marks it dead if so. */
-static bool myep_item_claim(struct myep_item *item)
+/* ep->mtx held: take @item out of the tree and the ready list, free it. */
+static void myep_item_erase(struct myep *ep, struct myep_item *item)
 {
-	struct myep_bucket *b = myep_bucket_of(item->file);
-	bool claimed;
-
-	spin_lock(&b->lock);
-	claimed = !item->dead;
-	if (claimed)
-		myep_item_cut(item);
-	spin_unlock(&b->lock);
-	return claimed;
+	rb_erase_cached(&item->rbn, &ep->rbr);
+	spin_lock_irq(&ep->lock);
+	if (!list_empty(&item->rdllink))
+		list_del_init(&item->rdllink);
+	spin_unlock_irq(&ep->lock);
+	myep_item_free(item);
 }
 
 static void myep_remove_wait_queue(struct myep_pwq *pwq)
@@ -304,7 +381,7 @@ static void myep_remove_wait_queue(struct myep_pwq *pwq)
 
 /*
  * Remove @item's wait entries and give back its watch: no callback runs
- * for it once this returns.  By its claimant only (or ADD's error path).
+ * for it once this returns.  Bucket lock held, by the item's claimant.
  */
 static void myep_item_unhook(struct myep_item *item)
 {
@@ -318,15 +395,28 @@ static void myep_item_unhook(struct myep_item *item)
 	myep_user_uncharge(item->ep->user);
 }
 
-/* ep->mtx held: take @item out of the tree and the ready list, free it. */
-static void myep_item_erase(struct myep *ep, struct myep_item *item)
+/*
+ * Unhook @item unless someone did: cut it from the index, mark it dead,
+ * remove its wait entries, give back its watch, all in one hold of its
+ * file's bucket lock.  The close path does the same; whoever comes second
+ * finds the item dead.  Holding the lock across the unhooking matters to
+ * release, which holds no reference to the file: once the lock is
+ * dropped, the file's close may find nothing to do and free its wait
+ * queues.  Returns whether the caller unhooked it.
+ */
+static bool myep_item_claim(struct myep_item *item)
 {
-	rb_erase_cached(&item->rbn, &ep->rbr);
-	spin_lock_irq(&ep->lock);
-	if (!list_empty(&item->rdllink))
-		list_del_init(&item->rdllink);
-	spin_unlock_irq(&ep->lock);
-	myep_item_free(item);
+	struct myep_bucket *b = myep_bucket_of(item->file);
+	bool claimed;
+
+	spin_lock(&b->lock);
+	claimed = !item->dead;
+	if (claimed) {
+		myep_item_cut(item);
+		myep_item_unhook(item);
+	}
+	spin_unlock(&b->lock);
+	return claimed;
 }
 
 /*
@@ -340,7 +430,6 @@ void myep_remove(struct myep *ep, struct myep_item *item)
 
 	if (!myep_item_claim(item))
 		return;
-	myep_item_unhook(item);
 	if (item->pinned)
 		fput(item->file);
 	myep_item_erase(ep, item);
@@ -366,27 +455,21 @@ EXPORT_SYMBOL_IF_KUNIT(myep_reap_dead);
 unsigned int myep_close_file(const struct file *file, unsigned int *examined)
 {
 	struct myep_bucket *b = myep_bucket_of(file);
-	unsigned int removed = 0;
-	bool watched;
-
-	rcu_read_lock();
-	watched = myep_file_find(b, file, examined);
-	rcu_read_unlock();
-	if (!watched)
-		return 0;
+	unsigned int removed = 0, ignored = 0;
 
 	for (;;) {
-		unsigned int ignored = 0;
 		struct myep_item *item = NULL;
 		struct myep_file *wf;
 		struct myep *ep;
 
 		spin_lock(&b->lock);
-		wf = myep_file_find(b, file, &ignored);
+		wf = myep_file_find(b, file, removed ? &ignored : examined);
 		if (wf)
 			item = hlist_entry_safe(wf->items.first,
 						struct myep_item, flink);
 		if (!item) {
+			if (wf)
+				myep_file_drop_if_unused(wf);
 			spin_unlock(&b->lock);
 			break;
 		}
@@ -406,14 +489,40 @@ unsigned int myep_close_file(const struct file *file, unsigned int *examined)
 	return removed;
 }
 
+/*
+ * The instance a live nested item watches, with a reference (myep_put()),
+ * or NULL if the item is dead.  Unlike myep_item_get_file(), this holds
+ * while the instance's last close is pending (its f_count at zero, its
+ * __fput() deferred to a task that may sleep on): until close tracking
+ * marks the item dead under the bucket lock, the instance's ->release()
+ * has not run.  For the loop check, which must see every live link.
+ */
+struct myep *myep_item_get_instance(struct myep_item *item)
+{
+	struct myep_bucket *b = myep_bucket_of(item->file);
+	struct myep *ep = NULL;
+
+	spin_lock(&b->lock);
+	if (!item->dead) {
+		ep = item->file->private_data;
+		myep_get(ep);
+	}
+	spin_unlock(&b->lock);
+	return ep;
+}
+
 /* Does any live item of an instance watch @file? */
 bool myep_file_watched(const struct file *file)
 {
+	struct myep_bucket *b = myep_bucket_of(file);
+	unsigned int examined = 0;
+	struct myep_file *wf;
 	bool watched;
 
-	rcu_read_lock();
-	watched = myep_file_lookup_rcu(file);
-	rcu_read_unlock();
+	spin_lock(&b->lock);
+	wf = myep_file_find(b, file, &examined);
+	watched = wf && !hlist_empty(&wf->items);
+	spin_unlock(&b->lock);
 	return watched;
 }
 
@@ -455,7 +564,7 @@ void myep_file_unlist(struct myep_file **list)
  * Count the wakeup paths up from the items of @wf, as native's
  * reverse_path_check_proc(): @count[d] is the number of paths of length
  * d + 1 so far.  Returns -1 when a depth's limit is exceeded or the chain
- * is too deep.  Under rcu_read_lock() and the graph mutex.
+ * is too deep.  In a graph walk, under the graph mutex.
  */
 int myep_count_paths(const struct myep_file *wf, int depth, int *count)
 {
@@ -477,7 +586,7 @@ int myep_count_paths(const struct myep_file *wf, int depth, int *count)
 	return 0;
 }
 
-/* The instances watching @ep, for ctl.c's upward walk: under RCU. */
+/* The instances watching @ep, for ctl.c's upward walk. */
 struct myep_file *myep_watchers_rcu(const struct myep *ep)
 {
 	return myep_file_lookup_rcu(ep->file);

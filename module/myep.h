@@ -144,6 +144,7 @@ static inline bool myep_is_instance(const struct file *file)
 /* item.c */
 int myep_item_caches_init(void);
 void myep_item_caches_exit(void);
+void myep_no_instances(void);
 struct myep_item *myep_item_alloc(struct myep *ep, struct file *file, int fd,
 				  const struct epoll_event *event);
 void myep_item_free(struct myep_item *item);
@@ -157,9 +158,12 @@ void myep_reap_dead(struct myep *ep);
 struct myep_pwq *myep_pwq_alloc(void);
 void myep_get(struct myep *ep);
 void myep_put(struct myep *ep);
+struct myep *myep_item_get_instance(struct myep_item *item);
 bool myep_file_watched(const struct file *file);
 void myep_file_list(struct myep_item *item, struct myep_file **list);
 void myep_file_unlist(struct myep_file **list);
+void myep_walk_begin(void);
+void myep_walk_end(void);
 int myep_count_paths(const struct myep_file *wf, int depth, int *count);
 struct myep_file *myep_watchers_rcu(const struct myep *ep);
 
@@ -167,7 +171,6 @@ struct myep_file *myep_watchers_rcu(const struct myep *ep);
 bool myep_events_available(struct myep *ep);
 void myep_start_scan(struct myep *ep, struct list_head *txlist);
 void myep_done_scan(struct myep *ep, struct list_head *txlist);
-__poll_t myep_item_poll(struct myep_item *item, poll_table *pt, int depth);
 __poll_t myep_scan_readiness(struct file *file, poll_table *wait, int depth);
 
 /* wake.c */
@@ -244,6 +247,32 @@ static inline struct file *myep_item_get_file(struct myep_item *item)
 		file = NULL;
 	}
 	return file;
+}
+
+/*
+ * The watched file's current events, masked by the registration; 0 for a
+ * dead item or a file whose last reference is gone, which is never polled
+ * (a ->poll that takes and drops a reference, as dma-buf's, would start a
+ * second __fput()).  The poll runs under a reference of our own, as native
+ * 6.1.192's epi_fget(): if the user closes the file meanwhile, our fput()
+ * is the last one, and the real close (close tracking, ->release(), the
+ * TCP peer's FIN) waits until this waiter returns to user space.
+ */
+static inline __poll_t myep_item_poll(struct myep_item *item, poll_table *pt,
+				      int depth)
+{
+	struct file *file = myep_item_get_file(item);
+	__poll_t res;
+
+	if (!file)
+		return 0;
+	pt->_key = item->event.events;
+	if (item->nested)
+		res = myep_scan_readiness(file, pt, depth);
+	else
+		res = vfs_poll(file, pt);
+	fput(file);
+	return res & item->event.events;
 }
 
 #endif /* _MYEP_H */

@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ready.c - the ready list as WAIT and poll() scan it, and polling a
- * watched file for its current events.
+ * ready.c - the ready list as WAIT and poll() scan it.
  *
  * Contexts and locks (process context):
  *  - myep_start_scan()/myep_done_scan(): called with ep->mtx held; they
  *    take ep->lock.  Between the two, the ready items are on the caller's
  *    txlist and the wake callback chains new arrivals on ep->ovflist, so
  *    nothing that becomes ready while a transfer copies out is lost.
- *  - myep_item_poll(): ep->mtx held; the file is polled through a
- *    reference of its own (see the comment above it).
+ *  - myep_item_poll() (myep.h, inline: once per event delivered): ep->mtx
+ *    held; the file is polled through a reference of its own.
  *  - myep_scan_readiness(): poll() of an instance, directly or nested;
  *    takes ep->mtx with subclass = depth, so that instances watching
  *    instances nest under lockdep.
@@ -88,29 +87,4 @@ __poll_t myep_scan_readiness(struct file *file, poll_table *wait, int depth)
 	myep_done_scan(ep, &txlist);
 	myep_unlock(ep);
 	return res;
-}
-
-/*
- * The watched file's current events, masked by the registration; 0 for a
- * dead item or a file whose last reference is gone, which is never polled
- * (a ->poll that takes and drops a reference, as dma-buf's, would start a
- * second __fput()).  The poll runs under a reference of our own, as native
- * 6.1.192's epi_fget(): if the user closes the file meanwhile, our fput()
- * is the last one, and the real close (close tracking, ->release(), the
- * TCP peer's FIN) waits until this waiter returns to user space.
- */
-__poll_t myep_item_poll(struct myep_item *item, poll_table *pt, int depth)
-{
-	struct file *file = myep_item_get_file(item);
-	__poll_t res;
-
-	if (!file)
-		return 0;
-	pt->_key = item->event.events;
-	if (item->nested)
-		res = myep_scan_readiness(file, pt, depth);
-	else
-		res = vfs_poll(file, pt);
-	fput(file);
-	return res & item->event.events;
 }

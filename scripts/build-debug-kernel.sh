@@ -266,7 +266,9 @@ for f in arch/x86/boot/bzImage vmlinux System.map Module.symvers scripts/mod/mod
 	include/generated/autoconf.h include/config/kernel.release; do
 	[[ -s $obj/$f ]] || die "build finished without $f"
 done
-readelf -S "$obj/vmlinux" | grep -q '\.BTF' || die "vmlinux has no .BTF section (pahole?)"
+# grep -c reads all of readelf's output: grep -q could exit first and, under
+# pipefail, readelf's SIGPIPE would fail a good build.
+readelf -S "$obj/vmlinux" | grep -c '\.BTF' >/dev/null || die "vmlinux has no .BTF section (pahole?)"
 kver=$(cat "$obj/include/config/kernel.release")
 end=$(date +%s)
 build_seconds=$((end - start))

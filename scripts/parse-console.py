@@ -28,6 +28,7 @@ import time
 
 PROTO = re.compile(r"@@myepoll (\S+)(?: (.*))?$")
 CASE = re.compile(r"(\S+) (pass|fail) (.+)$")
+CASE_START = re.compile(r"(\S+) (.+)$")
 SUITE_END = re.compile(r"(\S+) rc=(-?\d+)$")
 
 # Kernel trouble: one of these in a kernel message fails the run.  A kernel
@@ -82,6 +83,7 @@ class Suite:
         self.begins = []  # log line numbers
         self.ends = []  # (line number, rc)
         self.begin_time = None
+        self.running = None  # the case a case-start line named, until its result
 
 
 class Parser:
@@ -146,10 +148,16 @@ class Parser:
             if self.lineno - max(self.last_trouble, self.last_expected_dump) > DUMP_WINDOW:
                 self.add_trouble(line)
 
+    def running_case(self):
+        """' during case X' when a case-start line named the running case."""
+        if self.current is None or self.current.running is None:
+            return ""
+        return f" during case {self.current.running}"
+
     def add_trouble(self, line):
         self.trouble.append((self.lineno, line))
         if len(self.trouble) <= 3:
-            self.say(f"KERNEL TROUBLE at log line {self.lineno}: {line.strip()}")
+            self.say(f"KERNEL TROUBLE at log line {self.lineno}{self.running_case()}: {line.strip()}")
 
     def protocol(self, text):
         m = PROTO.match(text)
@@ -162,6 +170,7 @@ class Parser:
                 self.malformed.append((self.lineno, text))
                 return
             s = self.suite(c.group(1))
+            s.running = None
             if c.group(2) == "pass":
                 s.passed += 1
             else:
@@ -172,6 +181,12 @@ class Parser:
                     self.say(f"  FAIL {s.name} {c.group(3)}")
                 elif self.live_fails == MAX_LIVE_FAILS + 1:
                     self.say("  (further failures are listed at the end)")
+        elif kind == "case-start":
+            c = CASE_START.match(rest)
+            if not c:
+                self.malformed.append((self.lineno, text))
+                return
+            self.suite(c.group(1)).running = c.group(2)
         elif kind == "suite-begin":
             s = self.suite(rest)
             s.begins.append(self.lineno)
@@ -219,7 +234,7 @@ class Parser:
         if timed_out is not None:
             after = f" after {timed_out:.0f}s" if timed_out else ""
             fails.append(
-                f"timeout: the VM was killed{after}; last console line "
+                f"timeout: the VM was killed{after}{self.running_case()}; last console line "
                 f"{self.lineno}: {self.last_line.strip()!r}"
             )
         elif self.done_line is None:
@@ -249,7 +264,8 @@ class Parser:
             if missing > 0:
                 fails.append(f"suite {name}: never started" + (f" ({missing} of its runs)" if len(s.begins) else ""))
             for ln in s.begins[len(s.ends):]:
-                fails.append(f"suite {name}: began at log line {ln} and never ended (crash or hang)")
+                during = f", during case {s.running}" if s.running else ""
+                fails.append(f"suite {name}: began at log line {ln} and never ended (crash or hang{during})")
             for ln, rc in s.ends:
                 if rc != 0 and s.failed == 0:
                     fails.append(f"suite {name}: exited rc={rc} (log line {ln}) without reporting a failed case")

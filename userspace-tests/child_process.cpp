@@ -1,9 +1,11 @@
 // ChildProcess (see child_process.hpp).
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <system_error>
 
@@ -69,6 +71,25 @@ std::vector<long> ChildProcess::reports()
     while (::read(reports_.get(), &value, sizeof(value)) == sizeof(value))
         values.push_back(value);
     return values;
+}
+
+std::optional<long> ChildProcess::next_report(std::chrono::milliseconds deadline)
+{
+    const auto end = std::chrono::steady_clock::now() + deadline;
+    for (;;) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            end - std::chrono::steady_clock::now());
+        pollfd pfd{reports_.get(), POLLIN, 0};
+        const int rc = ::poll(&pfd, 1, static_cast<int>(std::max<long>(left.count(), 0)));
+        if (rc < 0 && errno == EINTR)
+            continue;
+        if (rc <= 0)
+            return std::nullopt;
+        long value;
+        if (::read(reports_.get(), &value, sizeof(value)) != sizeof(value))
+            return std::nullopt; // exited without a report
+        return value;
+    }
 }
 
 } // namespace myepoll::test

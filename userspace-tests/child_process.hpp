@@ -7,7 +7,9 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include "unique_fd.hpp"
@@ -43,6 +45,11 @@ class ChildProcess
 
     // Every value the child put(), once it has exited (call after wait()).
     std::vector<long> reports();
+
+    // The next value the child put(), while it runs: nothing if it put none
+    // within `deadline` (or exited without one).  A watchdog for a child
+    // that may be stuck in the kernel, where no signal reaches it.
+    std::optional<long> next_report(std::chrono::milliseconds deadline);
 
   private:
     pid_t pid_ = -1;

@@ -99,8 +99,7 @@ void WatchLimit::set(unsigned long value) const
 unsigned long WatchLimit::watches_in_use(Backend &backend) const
 {
     constexpr unsigned long kHeadroom = 64;
-    for (unsigned long limit = estimate_in_use() + kHeadroom; limit < (1ul << 24);
-         limit *= 2) {
+    for (unsigned long limit = estimate_in_use() + kHeadroom; limit < (1ul << 24); limit *= 2) {
         set(limit);
         Instance probe(backend);
         UniqueFd target = make_eventfd();

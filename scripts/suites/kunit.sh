@@ -51,8 +51,8 @@ fi
 mkdir -p $TMP
 dmesg >$TMP/dmesg 2>/dev/null
 
-# complete FILE: true if FILE holds as many case results as its plan says.
-complete() {
+# plan_complete FILE: true if FILE holds as many case results as its plan says.
+plan_complete() {
 	awk '/^    (not )?ok [0-9]+ /{ c++ } /^    1\.\.[0-9]+$/{ p = substr($0, 8) + 0 }
 		END { exit !(c > 0 && c == p) }' "$1"
 }
@@ -124,22 +124,22 @@ parse() {
 }
 
 found=0
-for r in $DBG/myepoll_*/results; do
+for r in "$DBG"/myepoll_*/results; do
 	[ -f "$r" ] || continue
 	found=$((found + 1))
 	suite=${r%/results}
 	suite=${suite##*/}
 	src=$r
-	if ! complete "$r"; then
-		from_kmsg "$suite" >$TMP/$suite
-		if complete $TMP/$suite; then
+	if ! plan_complete "$r"; then
+		from_kmsg "$suite" >"$TMP/$suite"
+		if plan_complete "$TMP/$suite"; then
 			echo "$S: $suite: $r is incomplete (a case's log overflowed): results from the kernel log"
 			src=$TMP/$suite
 		fi
 	fi
 	if ! parse "$suite" "$src"; then
 		rc=1
-		if [ "$src" != "$r" ] || ! complete "$r"; then
+		if [ "$src" != "$r" ] || ! plan_complete "$r"; then
 			echo "$S: raw $r:"
 			sed 's/^/  | /' "$r"
 		fi

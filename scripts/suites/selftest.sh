@@ -181,8 +181,10 @@ retry_cases() {
 		failed=$(awk '$2 != "pass" { print $1 }' "$W/$2.final")
 		[ -n "$failed" ] || return 0
 		rtag=$2-retry$attempt
-		note "$2: retry $attempt of $(echo $failed)${warm:+ (after $warm, as a warm-up)}"
-		run "$1" "$rtag" "$(echo $warm $failed)"
+		# shellcheck disable=SC2086,SC2116  # echo joins the names on one line
+		names=$(echo $failed)
+		note "$2: retry $attempt of $names${warm:+ (after $warm, as a warm-up)}"
+		run "$1" "$rtag" "${warm:+$warm }$names"
 		awk -v mode="$1" -v attempt="$attempt" -v notes="$W/$rtag.notes" '
 		FNR == NR { retry[$1] = $2; next }
 		$2 != "pass" {
@@ -194,7 +196,7 @@ retry_cases() {
 		mv "$W/$2.final.tmp" "$W/$2.final"
 		cat "$W/$rtag.notes"
 		cat "$W/$rtag.notes" >>"$W/$2.retries"
-		for name in $(awk '$2 != "pass" { print $1 }' "$W/$2.final"); do
+		awk '$2 != "pass" { print $1 }' "$W/$2.final" | while read -r name; do
 			show_failure "$rtag" "$name"
 		done
 		attempt=$((attempt + 1))
@@ -272,4 +274,4 @@ while [ "$round" -le "$RUNS" ]; do
 	done
 	round=$((round + 1))
 done
-exit $status
+exit "$status"

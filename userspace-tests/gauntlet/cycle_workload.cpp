@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <exception>
 #include <map>
 #include <set>
@@ -28,10 +29,19 @@ std::string collect(int epfd, std::set<uint64_t> want, const std::set<uint64_t> 
                     const std::map<uint64_t, std::string> &what, const std::map<uint64_t, int> &fds)
 {
     Event events[64];
-    // Up to 5 s: TCP's delayed ACK and a loaded, emulated debug kernel can
-    // hold a one-byte poke back well past a second.
-    for (int round = 0; round < 200 && !want.empty(); ++round) {
+    // A deadline, not a number of WAITs: while a level-triggered
+    // registration is ready, every WAIT returns at once, and the 40 WAITs
+    // this loop used to allow could pass in under a millisecond.  A poke of
+    // a loopback TCP socket is not always readable when write() returns:
+    // when ksoftirqd is runnable its NET_RX softirq is left to ksoftirqd,
+    // which does not run while this thread keeps the CPU.  Native epoll
+    // misses it the same way (gauntlet delivery, docs/reliability.md).
+    const auto start = std::chrono::steady_clock::now();
+    const auto deadline = start + std::chrono::seconds(5);
+    unsigned waits = 0;
+    while (!want.empty() && std::chrono::steady_clock::now() < deadline) {
         const int n = wait(epfd, events, 64, 25000000);
+        ++waits;
         if (n < 0)
             return "WAIT: " + rc_name(n);
         for (int k = 0; k < n; ++k) {
@@ -44,7 +54,10 @@ std::string collect(int epfd, std::set<uint64_t> want, const std::set<uint64_t> 
         return "";
     // For the diagnosis: is the file itself ready (poll), and what does the
     // instance list?
-    std::string missing;
+    const double took =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::string missing =
+        " after " + std::to_string(waits) + " WAITs in " + std::to_string(took) + " s:";
     for (uint64_t tag : want) {
         const auto it = what.find(tag);
         missing += " [" + hex(tag) + (it != what.end() ? " " + it->second : "") + "]";

@@ -7,6 +7,9 @@
 //   gauntlet fuzz     [--calls N --threads N --seed S --seconds N]
 //   gauntlet lifetime [--cycles N --module PATH --seed S]
 //   gauntlet leaks    [--settle N --kmemleak 0|1 --age N]
+//   gauntlet delivery [--cycles N --backends native,myepoll --hogs K --deadline-ms N
+//                      --bounds 40,200 --seed S]
+//   gauntlet two-writes [--runs N --cases 16,56,58 --backends native,myepoll --hogs K]
 //
 // Every subcommand also takes --suite NAME, the suite name in its case
 // lines (default: the subcommand).  Exit status: 0 if every case passed,
@@ -41,13 +44,14 @@ int main(int argc, char **argv)
 {
     using namespace gauntlet;
     const std::map<std::string, int (*)(const Options &, Report &)> parts = {
-        {"races", run_races},       {"faults", run_faults}, {"fuzz", run_fuzz},
-        {"lifetime", run_lifetime}, {"leaks", run_leaks},
+        {"races", run_races},           {"faults", run_faults}, {"fuzz", run_fuzz},
+        {"lifetime", run_lifetime},     {"leaks", run_leaks},   {"delivery", run_delivery},
+        {"two-writes", run_two_writes},
     };
     if (argc < 2 || parts.count(argv[1]) == 0) {
-        std::fprintf(stderr,
-                     "usage: gauntlet races|faults|fuzz|lifetime|leaks [--option value]...\n"
-                     "(see docs/reliability.md)\n");
+        std::fprintf(stderr, "usage: gauntlet races|faults|fuzz|lifetime|leaks|delivery|two-writes "
+                             "[--option value]...\n"
+                             "(see docs/reliability.md)\n");
         return 2;
     }
     const std::string part = argv[1];

@@ -30,74 +30,74 @@
 /* Is "fixture.test" or "test" one of the words of @list? */
 static int myepoll_case_listed(const char *fixture, const char *test, const char *list)
 {
-	size_t flen = strlen(fixture), tlen = strlen(test);
-	const char *p = list;
+    size_t flen = strlen(fixture), tlen = strlen(test);
+    const char *p = list;
 
-	while (*p) {
-		const char *end;
-		size_t len;
+    while (*p) {
+        const char *end;
+        size_t len;
 
-		while (*p == ' ' || *p == ',')
-			p++;
-		for (end = p; *end && *end != ' ' && *end != ','; end++)
-			;
-		len = end - p;
-		if (len == tlen && !strncmp(p, test, tlen))
-			return 1;
-		if (len == flen + 1 + tlen && !strncmp(p, fixture, flen) && p[flen] == '.' &&
-		    !strncmp(p + flen + 1, test, tlen))
-			return 1;
-		p = end;
-	}
-	return 0;
+        while (*p == ' ' || *p == ',')
+            p++;
+        for (end = p; *end && *end != ' ' && *end != ','; end++)
+            ;
+        len = end - p;
+        if (len == tlen && !strncmp(p, test, tlen))
+            return 1;
+        if (len == flen + 1 + tlen && !strncmp(p, fixture, flen) && p[flen] == '.' &&
+            !strncmp(p + flen + 1, test, tlen))
+            return 1;
+        p = end;
+    }
+    return 0;
 }
 
 /* Unlink the cases not asked for; set the time limit of the others. */
 static void myepoll_select_cases(void)
 {
-	const char *cases = getenv("MYEPOLL_SELFTEST_CASES");
-	const char *limit = getenv("MYEPOLL_SELFTEST_TIMEOUT");
-	int seconds = limit ? atoi(limit) : 0;
-	struct __fixture_metadata *f;
+    const char *cases = getenv("MYEPOLL_SELFTEST_CASES");
+    const char *limit = getenv("MYEPOLL_SELFTEST_TIMEOUT");
+    int seconds = limit ? atoi(limit) : 0;
+    struct __fixture_metadata *f;
 
-	if (cases && !*cases)
-		cases = NULL; /* set but empty: every case */
+    if (cases && !*cases)
+        cases = NULL; /* set but empty: every case */
 
-	for (f = __fixture_list; f; f = f->next) {
-		struct __test_metadata *t, *next, *head = NULL, *last = NULL;
+    for (f = __fixture_list; f; f = f->next) {
+        struct __test_metadata *t, *next, *head = NULL, *last = NULL;
 
-		for (t = f->tests; t; t = next) {
-			next = t->next;
-			if (seconds > 0)
-				t->timeout = seconds;
-			if (cases && !myepoll_case_listed(f->name, t->name, cases))
-				continue;
-			/* The harness's list: next-linked, head->prev is the tail. */
-			t->next = NULL;
-			t->prev = last;
-			if (last)
-				last->next = t;
-			else
-				head = t;
-			last = t;
-		}
-		if (head)
-			head->prev = last;
-		f->tests = head;
-	}
+        for (t = f->tests; t; t = next) {
+            next = t->next;
+            if (seconds > 0)
+                t->timeout = seconds;
+            if (cases && !myepoll_case_listed(f->name, t->name, cases))
+                continue;
+            /* The harness's list: next-linked, head->prev is the tail. */
+            t->next = NULL;
+            t->prev = last;
+            if (last)
+                last->next = t;
+            else
+                head = t;
+            last = t;
+        }
+        if (head)
+            head->prev = last;
+        f->tests = head;
+    }
 }
 
 #undef TEST_HARNESS_MAIN
-#define TEST_HARNESS_MAIN \
-	static void __attribute__((constructor)) \
-	__constructor_order_last(void) \
-	{ \
-		if (!__constructor_order) \
-			__constructor_order = _CONSTRUCTOR_ORDER_BACKWARD; \
-	} \
-	int main(int argc, char **argv) { \
-		myepoll_select_cases(); \
-		return test_harness_run(argc, argv); \
-	}
+#define TEST_HARNESS_MAIN                                                                          \
+    static void __attribute__((constructor)) __constructor_order_last(void)                        \
+    {                                                                                              \
+        if (!__constructor_order)                                                                  \
+            __constructor_order = _CONSTRUCTOR_ORDER_BACKWARD;                                     \
+    }                                                                                              \
+    int main(int argc, char **argv)                                                                \
+    {                                                                                              \
+        myepoll_select_cases();                                                                    \
+        return test_harness_run(argc, argv);                                                       \
+    }
 
 #endif /* MYEPOLL_KSELFTEST_SELECT_H */
