@@ -3,6 +3,7 @@
 // therefore neither <sys/epoll.h> (both define struct epoll_event) nor
 // <fcntl.h> (<linux/eventpoll.h> pulls in <linux/fcntl.h>, whose struct flock
 // clashes with glibc's): the device is opened in device_open.cpp.
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 
 #include <cerrno>

@@ -1,5 +1,7 @@
 // The raw /dev/myepoll calls (see uapi.hpp).  This translation unit includes
 // <linux/myepoll.h> and therefore neither <fcntl.h> nor <sys/epoll.h>.
+#include <fcntl.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -11,12 +13,6 @@
 #include <linux/myepoll.h>
 
 #include "uapi.hpp"
-
-// open(2) without <fcntl.h>: the flag values of <linux/fcntl.h>, which the
-// uapi header pulls in.
-#ifndef O_CLOEXEC
-#error "O_CLOEXEC should come from <linux/fcntl.h>"
-#endif
 
 namespace gauntlet
 {
@@ -32,7 +28,7 @@ static_assert(offsetof(WaitArgs, flags) == offsetof(struct myepoll_wait, flags))
 static_assert(offsetof(WaitArgs, timeout_ns) == offsetof(struct myepoll_wait, timeout_ns));
 static_assert(offsetof(WaitArgs, sigmask) == offsetof(struct myepoll_wait, sigmask));
 static_assert(offsetof(WaitArgs, sigsetsize) == offsetof(struct myepoll_wait, sigsetsize));
-static_assert(sizeof(Event) == sizeof(struct epoll_event));
+static_assert(sizeof(Event) == sizeof(struct myepoll_event));
 
 const unsigned long kIocVersion = MYEPOLL_IOC_VERSION;
 const unsigned long kIocCreate = MYEPOLL_IOC_CREATE;
@@ -61,7 +57,7 @@ int create(int dev, unsigned long flags) noexcept
 
 int ctl(int epfd, int op, int fd, uint32_t events, uint64_t data) noexcept
 {
-    struct epoll_event event {
+    struct myepoll_event event {
     };
     event.events = events;
     event.data = data;
