@@ -74,7 +74,7 @@ HOSTILE_SRCS   := $(filter-out $(HOSTILE_LAST),$(wildcard userspace-tests/hostil
 HOSTILE_OBJS   := $(HOSTILE_SRCS:%.cpp=$(BUILD)/%.o)
 HOSTILE_SHARED := $(addprefix $(BUILD)/userspace-tests/,console_listener.o watchdog.o \
 	child_process.o local_fds.o scenario.o run.o trace.o mutant_backend.o \
-	gauntlet/uapi.o gauntlet/format.o gauntlet/sysfs_file.o gauntlet/report.o)
+	gauntlet/calls.o gauntlet/format.o gauntlet/sysfs_file.o gauntlet/report.o)
 
 # The tracer (tools/trace, docs/tracing.md): a CO-RE BPF program, its
 # skeleton and vmlinux.h generated in build/trace-bpf/ (vmlinux.h from the
