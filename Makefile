@@ -3,8 +3,9 @@
 #   make            module + user-space programs (not the tracer)
 #   make module     module/myepoll.ko for the running kernel, or for the headers in
 #                   KDIR=; no kernel image, no BPF toolchain (BTF: scripts/module-btf.sh)
-#   make install    the module, the uapi header, the shim, a udev rule and a
-#                   modules-load.d entry (DESTDIR=, PREFIX=/usr); make uninstall
+#   make install    the module, the uapi header, libmyepoll (header, .a, .so,
+#                   myepoll.pc), the shim, a udev rule and a modules-load.d
+#                   entry (DESTDIR=, PREFIX=/usr); make uninstall
 #   make dkms-install  the module's sources and dkms.conf in /usr/src/myepoll-VERSION,
 #                   for `dkms add/build/install myepoll/VERSION`
 #   make lint       checkpatch --strict, clang-format, shellcheck (scripts/lint.sh)
@@ -18,6 +19,8 @@
 #   make bench      boot the VM under -icount and benchmark select, poll, native epoll
 #                   and myepoll; tables, CSV and SVG in build/bench-results/
 #                   (BENCH_TIMING=tcg for a plain-TCG pass; docs/performance.md)
+#   make libmyepoll the C library over the ioctls (tools/libmyepoll): static and
+#                   shared, myepoll.pc, its C test; in build/libmyepoll/
 #   make shim       build/libmyepoll-shim.so, the LD_PRELOAD shim (tools/shim), and
 #                   build/dyn/shim_check, its checks
 #   make selftest   the shim + the kernel's epoll_wakeup_test.c, built from Debian's
@@ -45,12 +48,16 @@ BUILD    := build
 
 CXX      ?= g++
 CXXFLAGS ?= -O2 -g
-CXXFLAGS += -std=c++20 -Wall -Wextra -Werror -I$(CURDIR)/uapi -I$(CURDIR)/tools/lib
+CXXFLAGS += -std=c++20 -Wall -Wextra -Werror -I$(CURDIR)/uapi -I$(CURDIR)/tools/libmyepoll/include \
+	-I$(CURDIR)/tools/lib
 LDFLAGS  += -static -pthread
 
+# The C++ helpers the programs share (tools/lib: backends, RAII fds, loopback
+# TCP, tables), over libmyepoll (tools/libmyepoll/libmyepoll.mk), the C
+# library every user-space user of the module goes through.
 LIB_SRCS  := $(wildcard tools/lib/*.cpp)
 LIB_OBJS  := $(LIB_SRCS:%.cpp=$(BUILD)/%.o)
-LIB       := $(BUILD)/libmyepoll.a
+LIB       := $(BUILD)/libtools.a
 
 TEST_SRCS := $(wildcard userspace-tests/*.cpp)
 TEST_OBJS := $(TEST_SRCS:%.cpp=$(BUILD)/%.o)
@@ -72,7 +79,7 @@ HOSTILE_SRCS   := $(filter-out $(HOSTILE_LAST),$(wildcard userspace-tests/hostil
 HOSTILE_OBJS   := $(HOSTILE_SRCS:%.cpp=$(BUILD)/%.o)
 HOSTILE_SHARED := $(addprefix $(BUILD)/userspace-tests/,console_listener.o watchdog.o \
 	child_process.o local_fds.o scenario.o run.o trace.o mutant_backend.o \
-	gauntlet/uapi.o gauntlet/format.o gauntlet/sysfs_file.o gauntlet/report.o)
+	gauntlet/calls.o gauntlet/format.o gauntlet/sysfs_file.o gauntlet/report.o)
 
 # The tracer (tools/trace, docs/tracing.md): a CO-RE BPF program, its
 # skeleton and vmlinux.h generated in build/trace-bpf/ (vmlinux.h from the
@@ -143,7 +150,9 @@ MODDIR      = /lib/modules/$(KREL)/updates
 INSTALLED   = $(MODDIR)/myepoll.ko $(INCLUDEDIR)/linux/myepoll.h $(LIBDIR)/libmyepoll-shim.so \
 	$(UDEVDIR)/rules.d/60-myepoll.rules $(MODLOADDIR)/myepoll.conf
 
-install: module $(SHIM)
+include tools/libmyepoll/libmyepoll.mk
+
+install: module $(SHIM) libmyepoll-install
 	install -D -m 0644 module/myepoll.ko $(DESTDIR)$(MODDIR)/myepoll.ko
 	install -D -m 0644 uapi/linux/myepoll.h $(DESTDIR)$(INCLUDEDIR)/linux/myepoll.h
 	install -D -m 0644 $(SHIM) $(DESTDIR)$(LIBDIR)/libmyepoll-shim.so
@@ -153,7 +162,7 @@ install: module $(SHIM)
 
 uninstall:
 	@test -n "$(KREL)" || { echo "make uninstall: no kernel release in $(KDIR): pass KDIR="; exit 1; }
-	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED) $(LIBMYEPOLL_INSTALLED))
 	$(if $(DESTDIR),,$(DEPMOD) -a $(KREL))
 
 # make dkms-install: the sources DKMS builds from, in /usr/src/myepoll-VERSION
@@ -170,7 +179,7 @@ dkms-install:
 	$(foreach f,$(DKMS_SOURCES),install -D -m 0644 $(f) $(DESTDIR)$(DKMSDIR)/$(f) &&) true
 	sed 's/^PACKAGE_VERSION=.*/PACKAGE_VERSION="$(VERSION)"/' scripts/dist/dkms.conf >$(DESTDIR)$(DKMSDIR)/dkms.conf
 
-userspace: $(PROGRAMS) $(SHIM) $(SHIM_CHECK)
+userspace: libmyepoll $(PROGRAMS) $(SHIM) $(SHIM_CHECK)
 
 $(BUILD)/%.o: %.cpp
 	@mkdir -p $(dir $@)
@@ -180,17 +189,17 @@ $(LIB): $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	$(AR) rcs $@ $^
 
-$(BUILD)/differential: $(TEST_OBJS) $(LIB)
+$(BUILD)/differential: $(TEST_OBJS) $(LIB) $(LIBMYEPOLL_A)
 	$(CXX) $(CXXFLAGS) -o $@ $^ -lgtest $(LDFLAGS)
 
-$(BUILD)/demo: $(DEMO_OBJS) $(LIB)
+$(BUILD)/demo: $(DEMO_OBJS) $(LIB) $(LIBMYEPOLL_A)
 	$(CXX) $(CXXFLAGS) -o $@ $^ $(LDFLAGS)
 
-$(BUILD)/gauntlet: $(GAUNTLET_OBJS) $(LIB)
+$(BUILD)/gauntlet: $(GAUNTLET_OBJS) $(LIB) $(LIBMYEPOLL_A)
 	$(CXX) $(CXXFLAGS) -o $@ $^ $(LDFLAGS)
 
 $(HOSTILE_OBJS): CXXFLAGS += -I$(CURDIR)/userspace-tests -I$(CURDIR)/userspace-tests/gauntlet
-$(BUILD)/hostile: $(HOSTILE_OBJS) $(HOSTILE_SHARED) $(LIB)
+$(BUILD)/hostile: $(HOSTILE_OBJS) $(HOSTILE_SHARED) $(LIB) $(LIBMYEPOLL_A)
 	$(CXX) $(CXXFLAGS) -o $@ $^ -lgtest $(LDFLAGS)
 
 $(TRACE_GEN)/vmlinux.h: $(KERNEL) scripts/kernel-vmlinux.sh
@@ -209,9 +218,9 @@ $(TRACE_OBJS): CXXFLAGS += -I$(CURDIR)/$(TRACE_GEN) -I$(CURDIR)/tools/trace
 $(TRACE_OBJS): $(TRACE_GEN)/trace.skel.h
 
 # Static libelf needs zlib and zstd.
-$(BUILD)/trace: $(TRACE_OBJS) $(LIB)
+$(BUILD)/trace: $(TRACE_OBJS) $(LIB) $(LIBMYEPOLL_A)
 	$(CXX) $(CXXFLAGS) -o $@ $^ -lbpf -lelf -lz -lzstd $(LDFLAGS)
-$(BUILD)/bench: $(BENCH_OBJS) $(LIB)
+$(BUILD)/bench: $(BENCH_OBJS) $(LIB) $(LIBMYEPOLL_A)
 	$(CXX) $(CXXFLAGS) -o $@ $^ $(LDFLAGS)
 
 shim: $(SHIM) $(SHIM_CHECK)
@@ -220,7 +229,8 @@ $(BUILD)/pic/%.o: %.cpp
 	@mkdir -p $(dir $@)
 	$(CXX) $(CXXFLAGS) -fPIC -fvisibility=hidden -MMD -MP -c -o $@ $<
 
-$(SHIM): $(SHIM_OBJS)
+# libmyepoll's archive is position-independent: linked in, its symbols hidden.
+$(SHIM): $(SHIM_OBJS) $(LIBMYEPOLL_A)
 	$(CXX) $(CXXFLAGS) -shared -fPIC -o $@ $^ -static-libstdc++ -static-libgcc \
 		-Wl,--exclude-libs,ALL -Wl,-z,defs -ldl
 

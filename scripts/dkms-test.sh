@@ -186,10 +186,14 @@ if [[ -z $must ]]; then
 	finish
 fi
 multiarch=$(gcc -print-multiarch)
+lib=usr/lib/$multiarch
 expected=(lib/modules/"$must"/updates/myepoll.ko lib/udev/rules.d/60-myepoll.rules
-	usr/include/linux/myepoll.h usr/lib/"$multiarch"/libmyepoll-shim.so
+	usr/include/linux/myepoll.h "$lib"/libmyepoll-shim.so
+	usr/include/libmyepoll.h "$lib"/libmyepoll.a "$lib"/libmyepoll.so.1.0.0
+	"$lib"/libmyepoll.so.1 "$lib"/libmyepoll.so "$lib"/pkgconfig/myepoll.pc
 	usr/lib/modules-load.d/myepoll.conf)
-files() { (cd "$stage" && find . -type f | sed 's|^\./||' | LC_ALL=C sort); }
+# Files and symbolic links (libmyepoll.so.1, libmyepoll.so).
+files() { (cd "$stage" && find . -type f -o -type l | sed 's|^\./||' | LC_ALL=C sort); }
 if run "make install" make -s --no-print-directory install DESTDIR="$stage" KDIR="$kdir" &&
 	[[ $(files) == "$(printf "%s\n" "${expected[@]}" | LC_ALL=C sort)" ]]; then
 	pass "make install DESTDIR: the Debian layout"
