@@ -17,7 +17,7 @@ set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
 
 : "${KERNEL:?KERNEL must name the stock kernel image}"
-STOCK_SUITES=${STOCK_SUITES:-"smoke differential selftest tracecheck benchsmoke hostile"}
+STOCK_SUITES=${STOCK_SUITES:-"smoke differential selftest tracecheck benchsmoke hostile realworld"}
 DEBUG_SUITES=${DEBUG_SUITES:-"smoke kunit differential selftest races faults fuzz lifetime tracecheck hostile"}
 # The debug kernel has neither DRM (vgem) nor io_uring: the hostile cases
 # that need them are skipped there, each named in a note line.  hostile
