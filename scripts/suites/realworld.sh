@@ -43,7 +43,9 @@
 # nginx-myepoll-1w nginx-myepoll-2w", REALWORLD_NO_SHIM=1 (the myepoll runs
 # without LD_PRELOAD: their -fds and -shim-counters cases must fail; for
 # showing that the checks can fail).
+WHAT=${1:-check} # check (the realworld suite) or bench (benchreal.sh)
 S=realworld
+[ "$WHAT" = bench ] && S=benchreal
 SHIM=/lib/libmyepoll-shim.so
 W=/tmp/realworld
 REQUESTS=${REDIS_REQUESTS:-4000}
@@ -83,9 +85,16 @@ fi
 rm -rf "$W"
 mkdir -p "$W" || exit 1
 
-# preload MODE: the LD_PRELOAD value for a run in MODE (empty: native).
-preload() {
-	if [ "$1" = myepoll ] && [ "${REALWORLD_NO_SHIM:-0}" != 1 ]; then echo "$SHIM"; fi
+# config_env CONFIG: the environment of a server run in CONFIG, as env(1)
+# words.  Another configuration (the shim's ring mode, say
+# "ring) echo "LD_PRELOAD=$SHIM MYEPOLL_SHIM_STATS=1 MYEPOLL_SHIM_RING=1" ;;")
+# is one more line here and a name in BENCHREAL_CONFIGS.
+config_env() {
+	case $1 in
+	native) ;;
+	myepoll) [ "${REALWORLD_NO_SHIM:-0}" = 1 ] || echo "LD_PRELOAD=$SHIM MYEPOLL_SHIM_STATS=1" ;;
+	*) return 1 ;;
+	esac
 }
 
 # alive PID: true while PID runs (not a zombie).
@@ -181,7 +190,8 @@ start() {
 	ready=$2
 	shift 2
 	t0=$(now)
-	env LD_PRELOAD="$(preload "$smode")" MYEPOLL_SHIM_STATS=1 "$@" >"$dir/server.out" 2>&1 &
+	# shellcheck disable=SC2046  # env words
+	env $(config_env "$smode") "$@" >"$dir/server.out" 2>&1 &
 	pid=$!
 	i=0
 	until $ready; do
@@ -226,14 +236,19 @@ redis_bench() {
 	verdict "$run-c$1" "$why"
 }
 
+# redis_start MODE: redis-server in $dir.
+redis_start() {
+	mkdir -p "$dir"
+	start "$1" redis_up redis-server --bind 127.0.0.1 --port $REDIS_PORT --save '' \
+		--appendonly no --daemonize no --dir "$dir" --tcp-backlog 4096 --maxclients 10000 --logfile ''
+}
+
 # run_redis MODE CLIENTS...
 run_redis() {
 	mode=$1
 	shift
 	dir=$W/$run
-	mkdir -p "$dir"
-	start "$mode" redis_up redis-server --bind 127.0.0.1 --port $REDIS_PORT --save '' \
-		--appendonly no --daemonize no --dir "$dir" --tcp-backlog 4096 --maxclients 10000 --logfile ''
+	redis_start "$mode"
 	for c in "$@"; do redis_bench "$c"; done
 	verdict "$run-fds" "$(fds_verdict "$mode" $pid)"
 	stop $pid TERM
@@ -353,15 +368,20 @@ nginx_up() {
 	[ "$n" = "$nw" ]
 }
 
+# nginx_start MODE: nginx with $nw workers in $dir.
+nginx_start() {
+	nginx_conf "$dir" "$nw"
+	mkdir -p /var/lib/nginx
+	start "$1" nginx_up nginx -p "$dir/" -c "$dir/nginx.conf" -e "$dir/logs/error.log"
+}
+
 # run_nginx MODE WORKERS CONNECTIONS...
 run_nginx() {
 	mode=$1
 	nw=$2
 	shift 2
 	dir=$W/$run
-	nginx_conf "$dir" "$nw"
-	mkdir -p /var/lib/nginx
-	start "$mode" nginx_up nginx -p "$dir/" -c "$dir/nginx.conf" -e "$dir/logs/error.log"
+	nginx_start "$mode"
 	note "$run: nginx workers: ${workers:-none}"
 	for c in "$@"; do wrk_run "$c"; done
 	nginx_workers
@@ -380,7 +400,131 @@ run_nginx() {
 	verdict "$run-errorlog" "$why"
 }
 
-# ---- the runs -------------------------------------------------------------
+# ---- make bench: requests/s per configuration --------------------------------
+
+# bench_result ROUND WORKLOAD CONFIG RPS: one measurement.
+bench_result() { echo "$1 $2 $3 $4" >>"$W/bench.res"; }
+
+# bench_case RUN WHY [SHIM-FILE...]: the run's case; under the shim its
+# statistics must show myepoll answered.
+bench_case() {
+	run=$1
+	why=$2
+	shift 2
+	[ $# = 0 ] || why="$why$(shim_verdict "$@")"
+	verdict "$run" "$why"
+}
+
+# bench_redis CONFIG ROUND: redis-benchmark SET, GET, LPUSH, LPOP.
+bench_redis() {
+	run=redis-$1-r$2
+	dir=$W/$run
+	redis_start "$1"
+	timeout 900 redis-benchmark -h 127.0.0.1 -p $REDIS_PORT -c "$BENCH_CLIENTS" -n "$BENCH_REQUESTS" \
+		-t set,get,lpush,lpop --csv >"$dir/bench.out" 2>&1
+	rc=$?
+	stop $pid TERM
+	# --csv: "test","rps",... per test after a header line.
+	awk -F'"' 'NR > 1 && $2 != "" { print $2, $4 }' "$dir/bench.out" >"$dir/rps"
+	while read -r test rps; do bench_result "$2" "redis-$test" "$1" "$rps"; done <"$dir/rps"
+	why=
+	[ $rc = 0 ] || why="redis-benchmark exit $rc;"
+	[ "$(wc -l <"$dir/rps")" = 4 ] || why="$why $(wc -l <"$dir/rps") of 4 tests reported;"
+	[ "$stop_rc" = 0 ] || why="$why redis-server exit $stop_rc;"
+	[ -z "$why" ] || sed 's/^/redis-benchmark: /' "$dir/bench.out" | tail -n 10
+	# shellcheck disable=SC2046  # no file for native
+	bench_case "$run" "$why" $([ "$1" = native ] || echo "$dir/server.out")
+}
+
+# bench_nginx CONFIG ROUND: wrk over nginx, one worker.
+bench_nginx() {
+	run=nginx-$1-r$2
+	dir=$W/$run
+	nw=1
+	nginx_start "$1"
+	timeout 300 wrk -t 1 -c "$BENCH_CONNECTIONS" -d "${BENCH_SECONDS}s" --timeout 10s \
+		"http://127.0.0.1:$NGINX_PORT/" >"$dir/wrk.out" 2>&1
+	rc=$?
+	stop $pid QUIT
+	rps=$(sed -n 's/^Requests\/sec: *//p' "$dir/wrk.out")
+	[ -z "$rps" ] || bench_result "$2" nginx-GET "$1" "$rps"
+	why=
+	[ $rc = 0 ] && [ -n "$rps" ] || why="wrk exit $rc, requests/s '${rps:-none}';"
+	grep -q 'Socket errors\|Non-2xx' "$dir/wrk.out" && why="$why $(grep 'Socket errors\|Non-2xx' "$dir/wrk.out" | tr '\n' ' ');"
+	[ "$stop_rc" = 0 ] || why="$why nginx exit $stop_rc;"
+	[ -z "$why" ] || sed 's/^/wrk: /' "$dir/wrk.out"
+	# shellcheck disable=SC2046  # no file for native
+	bench_case "$run" "$why" $([ "$1" = native ] || echo "$dir/logs/error.log")
+}
+
+# bench_report: the medians per workload and configuration, each
+# configuration's ratio to native; an aligned table and `@@bench csv
+# realworld` lines (scripts/bench-report.py writes realworld.csv).
+bench_report() {
+	echo
+	echo "realworld: requests/s, median of $BENCH_ROUNDS round(s); redis-benchmark -c $BENCH_CLIENTS -n $BENCH_REQUESTS, wrk -t 1 -c $BENCH_CONNECTIONS -d ${BENCH_SECONDS}s over nginx (1 worker)"
+	awk -v configs="$CONFIGS" '
+	function median(key,   n, i, j, t, v) {
+		n = split(vals[key], v, " ")
+		for (i = 2; i <= n; i++)
+			for (j = i; j > 1 && v[j - 1] + 0 > v[j] + 0; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
+		return n == 0 ? "" : (n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2)
+	}
+	{ if (!($2 in seen)) { seen[$2] = 1; order[nw++] = $2 }; vals[$2 SUBSEP $3] = vals[$2 SUBSEP $3] " " $4 }
+	END {
+		nc = split(configs, c, " ")
+		printf "%-14s", "workload"
+		for (i = 1; i <= nc; i++) printf " %12s", c[i]
+		for (i = 1; i <= nc; i++) if (c[i] != "native") printf " %16s", c[i] "/native"
+		printf "\n"
+		hdr = "workload"
+		for (i = 1; i <= nc; i++) hdr = hdr "," c[i] "_rps"
+		for (i = 1; i <= nc; i++) if (c[i] != "native") hdr = hdr "," c[i] "_over_native"
+		csv[0] = hdr
+		for (w = 0; w < nw; w++) {
+			name = order[w]
+			printf "%-14s", name
+			line = name
+			for (i = 1; i <= nc; i++) { m[i] = median(name SUBSEP c[i]); printf " %12s", m[i]; line = line "," m[i] }
+			base = median(name SUBSEP "native")
+			for (i = 1; i <= nc; i++) {
+				if (c[i] == "native") continue
+				r = (base > 0 && m[i] != "") ? sprintf("%.3f", m[i] / base) : "-"
+				printf " %16s", r
+				line = line "," r
+			}
+			printf "\n"
+			csv[w + 1] = line
+		}
+		for (w = 0; w <= nw; w++) print "@@bench csv realworld " csv[w]
+	}' "$W/bench.res"
+}
+
+if [ "$WHAT" = bench ]; then
+	CONFIGS=${BENCHREAL_CONFIGS:-native myepoll}
+	BENCH_ROUNDS=${BENCHREAL_ROUNDS:-3}
+	BENCH_CLIENTS=${BENCHREAL_CLIENTS:-50}
+	BENCH_REQUESTS=${BENCHREAL_REQUESTS:-5000}
+	BENCH_CONNECTIONS=${BENCHREAL_CONNECTIONS:-100}
+	BENCH_SECONDS=${BENCHREAL_SECONDS:-3}
+	for c in $CONFIGS; do
+		config_env "$c" >/dev/null || { fail "config-$c" "unknown configuration in BENCHREAL_CONFIGS"; exit 0; }
+	done
+	: >"$W/bench.res"
+	t_start=$(now)
+	round=1
+	# Rounds interleave the configurations, so that drift hits them alike.
+	while [ $round -le "$BENCH_ROUNDS" ]; do
+		for c in $CONFIGS; do bench_redis "$c" $round; done
+		for c in $CONFIGS; do bench_nginx "$c" $round; done
+		round=$((round + 1))
+	done
+	note "$failed failed case(s), $(seconds "$t_start" "$(now)") s guest time"
+	bench_report
+	exit 0
+fi
+
+# ---- make check: the runs -----------------------------------------------------
 
 t_start=$(now)
 for run in $RUNS; do
