@@ -17,7 +17,8 @@
 #   make trace      boot the VM and trace workloads on both (tools/trace, BPF);
 #                   TRACE_KERNEL=debug boots the debug kernel instead
 #   make bench      boot the VM under -icount and benchmark select, poll, native epoll
-#                   and myepoll; tables, CSV and SVG in build/bench-results/
+#                   and myepoll, and Debian's redis and nginx natively and under the
+#                   shim; tables, CSV and SVG in build/bench-results/
 #                   (BENCH_TIMING=tcg for a plain-TCG pass; docs/performance.md)
 #   make libmyepoll the C library over the ioctls (tools/libmyepoll): static and
 #                   shared, myepoll.pc, its C test; in build/libmyepoll/
@@ -338,7 +339,7 @@ else
 	status=$$?; echo; sed -n '/^workload /,/^[[:space:]]*$$/p' $(TRACE_LOG); exit $$status
 endif
 bench: deps
-	$(VM_MODULE) $(BUILD)/bench
+	$(VM_MODULE) $(BUILD)/bench $(SHIM)
 	@KERNEL=$(KERNEL) bash scripts/bench.sh
 
 format:

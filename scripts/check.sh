@@ -46,7 +46,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
 
 : "${KERNEL:?KERNEL must name the stock kernel image}"
 KERNELS=${KERNELS:-$(bash scripts/kernels.sh names)}
-SUITES_6_1=${SUITES_6_1:-${STOCK_SUITES:-"smoke differential selftest tracecheck benchsmoke hostile"}}
+SUITES_6_1=${SUITES_6_1:-${STOCK_SUITES:-"smoke differential selftest tracecheck benchsmoke hostile realworld"}}
 SUITES_6_12=${SUITES_6_12:-"smoke differential selftest tracecheck hostile"}
 SUITES_RT=${SUITES_RT:-"smoke differential selftest tracecheck hostile"}
 DEBUG_SUITES=${DEBUG_SUITES:-"smoke kunit differential selftest races faults fuzz lifetime tracecheck hostile"}
