@@ -3,20 +3,25 @@
 #   make            module + user-space programs (not the tracer)
 #   make module     module/myepoll.ko for the running kernel, or for the headers in
 #                   KDIR=; no kernel image, no BPF toolchain (BTF: scripts/module-btf.sh)
-#   make install    the module, the uapi header, the shim, a udev rule and a
-#                   modules-load.d entry (DESTDIR=, PREFIX=/usr); make uninstall
+#   make install    the module, the uapi header, libmyepoll (header, .a, .so,
+#                   myepoll.pc), the shim, a udev rule and a modules-load.d
+#                   entry (DESTDIR=, PREFIX=/usr); make uninstall
 #   make dkms-install  the module's sources and dkms.conf in /usr/src/myepoll-VERSION,
 #                   for `dkms add/build/install myepoll/VERSION`
 #   make lint       checkpatch --strict, clang-format, shellcheck (scripts/lint.sh)
 #   make check      install what is missing, lint, build, run the suites in the test VM
-#                   on the stock kernel, then on the debug kernel (scripts/check.sh),
-#                   and test DKMS and make install (scripts/dkms-test.sh)
+#                   on the stock 6.1, 6.12 and RT 6.1 kernels, then on the debug kernel
+#                   (scripts/check.sh; KERNELS="6.1 6.12" for a subset), and test DKMS
+#                   and make install (scripts/dkms-test.sh)
 #   make demo       boot the VM and run the Reactor demo on native epoll and on myepoll
 #   make trace      boot the VM and trace workloads on both (tools/trace, BPF);
 #                   TRACE_KERNEL=debug boots the debug kernel instead
 #   make bench      boot the VM under -icount and benchmark select, poll, native epoll
-#                   and myepoll; tables, CSV and SVG in build/bench-results/
+#                   and myepoll, and Debian's redis and nginx natively and under the
+#                   shim; tables, CSV and SVG in build/bench-results/
 #                   (BENCH_TIMING=tcg for a plain-TCG pass; docs/performance.md)
+#   make libmyepoll the C library over the ioctls (tools/libmyepoll): static and
+#                   shared, myepoll.pc, its C test; in build/libmyepoll/
 #   make shim       build/libmyepoll-shim.so, the LD_PRELOAD shim (tools/shim), and
 #                   build/dyn/shim_check, its checks
 #   make selftest   the shim + the kernel's epoll_wakeup_test.c, built from Debian's
@@ -24,6 +29,8 @@
 #   make kunit-modules  myepoll.ko + myepoll_kunit.ko (module/tests/) for the debug
 #                   kernel (scripts/build-debug-kernel.sh), in build/debug-modules/
 #   make kunit      boot the debug kernel and run the KUnit suites (suite "kunit")
+#   make kernel-module KNAME=6.12|rt|6.1  myepoll.ko for another Debian kernel
+#                   (scripts/kernels.sh), in build/kernels/<release>/module/
 #   make format     clang-format the user-space sources in place
 #   make clean
 #
@@ -32,7 +39,9 @@
 # demo, trace, bench) build the module against VM_KDIR, the headers of the
 # kernel it boots, KERNEL: Debian's 6.1 (KVER).
 
-KVER     ?= $(shell ls -d /usr/src/linux-headers-6.1.*-amd64 2>/dev/null | grep -v -- -rt-amd64 | sort -V | tail -n1 | sed 's|.*/linux-headers-||')
+# KVER: the exact release, from the installed meta-packages
+# (scripts/kernels.sh): a glob over /usr/src would also match the RT headers.
+KVER     ?= $(shell bash scripts/kernels.sh release 6.1 2>/dev/null)
 VM_KDIR  ?= /usr/src/linux-headers-$(KVER)
 KERNEL   ?= /boot/vmlinuz-$(KVER)
 KDIR     ?= /lib/modules/$(shell uname -r)/build
@@ -40,12 +49,16 @@ BUILD    := build
 
 CXX      ?= g++
 CXXFLAGS ?= -O2 -g
-CXXFLAGS += -std=c++20 -Wall -Wextra -Werror -I$(CURDIR)/uapi -I$(CURDIR)/tools/lib
+CXXFLAGS += -std=c++20 -Wall -Wextra -Werror -I$(CURDIR)/uapi -I$(CURDIR)/tools/libmyepoll/include \
+	-I$(CURDIR)/tools/lib
 LDFLAGS  += -static -pthread
 
+# The C++ helpers the programs share (tools/lib: backends, RAII fds, loopback
+# TCP, tables), over libmyepoll (tools/libmyepoll/libmyepoll.mk), the C
+# library every user-space user of the module goes through.
 LIB_SRCS  := $(wildcard tools/lib/*.cpp)
 LIB_OBJS  := $(LIB_SRCS:%.cpp=$(BUILD)/%.o)
-LIB       := $(BUILD)/libmyepoll.a
+LIB       := $(BUILD)/libtools.a
 
 TEST_SRCS := $(wildcard userspace-tests/*.cpp)
 TEST_OBJS := $(TEST_SRCS:%.cpp=$(BUILD)/%.o)
@@ -67,7 +80,7 @@ HOSTILE_SRCS   := $(filter-out $(HOSTILE_LAST),$(wildcard userspace-tests/hostil
 HOSTILE_OBJS   := $(HOSTILE_SRCS:%.cpp=$(BUILD)/%.o)
 HOSTILE_SHARED := $(addprefix $(BUILD)/userspace-tests/,console_listener.o watchdog.o \
 	child_process.o local_fds.o scenario.o run.o trace.o mutant_backend.o \
-	gauntlet/uapi.o gauntlet/format.o gauntlet/sysfs_file.o gauntlet/report.o)
+	gauntlet/calls.o gauntlet/format.o gauntlet/sysfs_file.o gauntlet/report.o)
 
 # The tracer (tools/trace, docs/tracing.md): a CO-RE BPF program, its
 # skeleton and vmlinux.h generated in build/trace-bpf/ (vmlinux.h from the
@@ -104,7 +117,7 @@ KSRC     ?= $(if $(wildcard /usr/src/linux-source-6.1/$(EPOLL_TEST_REL)),/usr/sr
 SELFTEST := $(BUILD)/dyn/epoll_wakeup_test
 
 .PHONY: all deps module userspace shim selftest check demo trace bench clean format lint \
-	kunit-modules kunit install uninstall dkms-install
+	kunit-modules kunit install uninstall dkms-install kernel-module check-built
 all: module userspace
 
 deps:
@@ -138,7 +151,9 @@ MODDIR      = /lib/modules/$(KREL)/updates
 INSTALLED   = $(MODDIR)/myepoll.ko $(INCLUDEDIR)/linux/myepoll.h $(LIBDIR)/libmyepoll-shim.so \
 	$(UDEVDIR)/rules.d/60-myepoll.rules $(MODLOADDIR)/myepoll.conf
 
-install: module $(SHIM)
+include tools/libmyepoll/libmyepoll.mk
+
+install: module $(SHIM) libmyepoll-install
 	install -D -m 0644 module/myepoll.ko $(DESTDIR)$(MODDIR)/myepoll.ko
 	install -D -m 0644 uapi/linux/myepoll.h $(DESTDIR)$(INCLUDEDIR)/linux/myepoll.h
 	install -D -m 0644 $(SHIM) $(DESTDIR)$(LIBDIR)/libmyepoll-shim.so
@@ -148,7 +163,7 @@ install: module $(SHIM)
 
 uninstall:
 	@test -n "$(KREL)" || { echo "make uninstall: no kernel release in $(KDIR): pass KDIR="; exit 1; }
-	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED) $(LIBMYEPOLL_INSTALLED))
 	$(if $(DESTDIR),,$(DEPMOD) -a $(KREL))
 
 # make dkms-install: the sources DKMS builds from, in /usr/src/myepoll-VERSION
@@ -165,7 +180,7 @@ dkms-install:
 	$(foreach f,$(DKMS_SOURCES),install -D -m 0644 $(f) $(DESTDIR)$(DKMSDIR)/$(f) &&) true
 	sed 's/^PACKAGE_VERSION=.*/PACKAGE_VERSION="$(VERSION)"/' scripts/dist/dkms.conf >$(DESTDIR)$(DKMSDIR)/dkms.conf
 
-userspace: $(PROGRAMS) $(SHIM) $(SHIM_CHECK)
+userspace: libmyepoll $(PROGRAMS) $(SHIM) $(SHIM_CHECK)
 
 $(BUILD)/%.o: %.cpp
 	@mkdir -p $(dir $@)
@@ -175,17 +190,17 @@ $(LIB): $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	$(AR) rcs $@ $^
 
-$(BUILD)/differential: $(TEST_OBJS) $(LIB)
+$(BUILD)/differential: $(TEST_OBJS) $(LIB) $(LIBMYEPOLL_A)
 	$(CXX) $(CXXFLAGS) -o $@ $^ -lgtest $(LDFLAGS)
 
-$(BUILD)/demo: $(DEMO_OBJS) $(LIB)
+$(BUILD)/demo: $(DEMO_OBJS) $(LIB) $(LIBMYEPOLL_A)
 	$(CXX) $(CXXFLAGS) -o $@ $^ $(LDFLAGS)
 
-$(BUILD)/gauntlet: $(GAUNTLET_OBJS) $(LIB)
+$(BUILD)/gauntlet: $(GAUNTLET_OBJS) $(LIB) $(LIBMYEPOLL_A)
 	$(CXX) $(CXXFLAGS) -o $@ $^ $(LDFLAGS)
 
 $(HOSTILE_OBJS): CXXFLAGS += -I$(CURDIR)/userspace-tests -I$(CURDIR)/userspace-tests/gauntlet
-$(BUILD)/hostile: $(HOSTILE_OBJS) $(HOSTILE_SHARED) $(LIB)
+$(BUILD)/hostile: $(HOSTILE_OBJS) $(HOSTILE_SHARED) $(LIB) $(LIBMYEPOLL_A)
 	$(CXX) $(CXXFLAGS) -o $@ $^ -lgtest $(LDFLAGS)
 
 $(TRACE_GEN)/vmlinux.h: $(KERNEL) scripts/kernel-vmlinux.sh
@@ -204,9 +219,9 @@ $(TRACE_OBJS): CXXFLAGS += -I$(CURDIR)/$(TRACE_GEN) -I$(CURDIR)/tools/trace
 $(TRACE_OBJS): $(TRACE_GEN)/trace.skel.h
 
 # Static libelf needs zlib and zstd.
-$(BUILD)/trace: $(TRACE_OBJS) $(LIB)
+$(BUILD)/trace: $(TRACE_OBJS) $(LIB) $(LIBMYEPOLL_A)
 	$(CXX) $(CXXFLAGS) -o $@ $^ -lbpf -lelf -lz -lzstd $(LDFLAGS)
-$(BUILD)/bench: $(BENCH_OBJS) $(LIB)
+$(BUILD)/bench: $(BENCH_OBJS) $(LIB) $(LIBMYEPOLL_A)
 	$(CXX) $(CXXFLAGS) -o $@ $^ $(LDFLAGS)
 
 shim: $(SHIM) $(SHIM_CHECK)
@@ -215,7 +230,8 @@ $(BUILD)/pic/%.o: %.cpp
 	@mkdir -p $(dir $@)
 	$(CXX) $(CXXFLAGS) -fPIC -fvisibility=hidden -MMD -MP -c -o $@ $<
 
-$(SHIM): $(SHIM_OBJS)
+# libmyepoll's archive is position-independent: linked in, its symbols hidden.
+$(SHIM): $(SHIM_OBJS) $(LIBMYEPOLL_A)
 	$(CXX) $(CXXFLAGS) -shared -fPIC -o $@ $^ -static-libstdc++ -static-libgcc \
 		-Wl,--exclude-libs,ALL -Wl,-z,defs -ldl
 
@@ -253,17 +269,33 @@ DEBUG_MODULES := $(BUILD)/debug-modules
 DEBUG_ENV = bz=$$(bash scripts/build-debug-kernel.sh) || exit 1; \
 	. "$$(dirname "$$(echo "$$bz" | tail -n1)")/env"
 
+# The module's sources (and the KUnit module's), copied for an out-of-tree
+# build elsewhere.
+MODULE_COPY := rsync -a --delete --prune-empty-dirs --exclude='*.mod.c' --include=/Kbuild \
+	--include='/uapi/***' --include=/module/ --include=/module/tests/ \
+	--include='/module/**Kbuild' --include='/module/**.c' --include='/module/**.h' \
+	--exclude='*' ./
+
 kunit-modules:
 	@$(DEBUG_ENV); \
 	if [ "$$(cat $(DEBUG_MODULES)/.kdir 2>/dev/null)" != "$$KDIR" ]; then \
 		rm -rf $(DEBUG_MODULES) && mkdir -p $(DEBUG_MODULES) && \
 		echo "$$KDIR" >$(DEBUG_MODULES)/.kdir || exit 1; \
 	fi; \
-	rsync -a --delete --prune-empty-dirs --exclude='*.mod.c' --include=/Kbuild \
-		--include='/uapi/***' --include=/module/ --include=/module/tests/ \
-		--include='/module/**Kbuild' --include='/module/**.c' --include='/module/**.h' \
-		--exclude='*' ./ $(DEBUG_MODULES)/ && \
+	$(MODULE_COPY) $(DEBUG_MODULES)/ && \
 	$(MAKE) -C "$$KDIR" M=$(CURDIR)/$(DEBUG_MODULES) W=1 modules
+
+# myepoll.ko for another of Debian's kernels (scripts/kernels.sh names them:
+# 6.1, 6.12, rt), built in a copy of the sources, build/kernels/<release>/,
+# as kunit-modules does, against that kernel's headers (with the compiler
+# they name), with its BTF (scripts/module-btf.sh).
+KNAME ?= 6.1
+kernel-module:
+	@rel=$$(bash scripts/kernels.sh release $(KNAME)) || exit 1; \
+	dir=$(BUILD)/kernels/$$rel; \
+	mkdir -p $$dir && $(MODULE_COPY) $$dir/ && \
+	$(MAKE) -C /usr/src/linux-headers-$$rel M=$(CURDIR)/$$dir W=1 modules && \
+	bash scripts/module-btf.sh /usr/src/linux-headers-$$rel $$dir/module/myepoll.ko
 
 kunit: kunit-modules
 	@$(DEBUG_ENV); \
@@ -271,7 +303,12 @@ kunit: kunit-modules
 		--module $(DEBUG_MODULES)/module/myepoll.ko \
 		--kmod-file $(DEBUG_MODULES)/module/tests/myepoll_kunit.ko --suites kunit
 
+# KVER is empty when make starts before deps installed the kernel: a
+# sub-make reads it again.
 check: deps
+	$(MAKE) --no-print-directory check-built
+
+check-built:
 	$(VM_MODULE) userspace selftest $(BUILD)/trace
 	KERNEL=$(KERNEL) KDIR=$(VM_KDIR) bash scripts/check.sh
 
@@ -302,7 +339,7 @@ else
 	status=$$?; echo; sed -n '/^workload /,/^[[:space:]]*$$/p' $(TRACE_LOG); exit $$status
 endif
 bench: deps
-	$(VM_MODULE) $(BUILD)/bench
+	$(VM_MODULE) $(BUILD)/bench $(SHIM)
 	@KERNEL=$(KERNEL) bash scripts/bench.sh
 
 format:

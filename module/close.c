@@ -64,7 +64,7 @@ static int myep_watch_sb(struct super_block *sb)
 	struct myep_sb_mark *mark;
 	int err;
 
-	found = fsnotify_find_mark(&sb->s_fsnotify_marks, myep_group);
+	found = myep_find_sb_mark(sb, myep_group);
 	if (found) {
 		fsnotify_put_mark(found);
 		return 0;
@@ -75,8 +75,7 @@ static int myep_watch_sb(struct super_block *sb)
 	fsnotify_init_mark(&mark->fsn, myep_group);
 	mark->fsn.mask = MYEP_CLOSE_EVENTS;
 	INIT_LIST_HEAD(&mark->link);
-	err = fsnotify_add_mark(&mark->fsn, &sb->s_fsnotify_marks,
-				FSNOTIFY_OBJ_TYPE_SB, 0, NULL);
+	err = myep_add_sb_mark(&mark->fsn, sb);
 	if (err) {
 		fsnotify_put_mark(&mark->fsn);
 		/* -EEXIST: a racing ADD attached one. */

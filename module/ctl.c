@@ -337,9 +337,9 @@ static int myep_ctl_fd(struct myep *ep, const struct myepoll_ctl *args,
 	    copy_from_user(event, u64_to_user_ptr(args->event), sizeof(*event)))
 		return -EFAULT;
 	tf = fdget(args->fd);
-	if (!tf.file)
+	if (!fd_file(tf))
 		return -EBADF;
-	err = myep_ctl_file(ep, args->op, tf.file, args->fd, event);
+	err = myep_ctl_file(ep, args->op, fd_file(tf), args->fd, event);
 	fdput(tf);
 	return err;
 }
@@ -368,8 +368,8 @@ static int myep_batch_op(struct myep *ep, const struct myepoll_ctl_op *op)
 	int err = -EBADF;
 
 	tf = fdget(op->fd);
-	if (tf.file) {
-		err = myep_ctl_file(ep, op->op, tf.file, op->fd, &event);
+	if (fd_file(tf)) {
+		err = myep_ctl_file(ep, op->op, fd_file(tf), op->fd, &event);
 		fdput(tf);
 	}
 	trace_myepoll_ctl(ep, op->op, op->fd,

@@ -57,7 +57,9 @@
 #include <linux/types.h>
 #include <linux/uaccess.h>
 #include <linux/wait.h>
-/* After its prerequisites: it pulls in the kernel's <linux/eventpoll.h>. */
+/* After its prerequisites (struct file, __put_user). */
+#include <linux/eventpoll.h>
+/* After <linux/eventpoll.h>: checks its own names against the kernel's. */
 #include <linux/myepoll.h>
 
 #include "compat.h"

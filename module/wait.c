@@ -23,7 +23,6 @@
 #include <linux/hrtimer.h>
 #include <linux/ktime.h>
 #include <linux/poll.h>
-#include <linux/sched/rt.h>
 #include <linux/sched/signal.h>
 #include <linux/signal.h>
 #include <linux/uaccess.h>
@@ -115,7 +114,7 @@ static u64 myep_timer_slack(s64 timeout_ns)
 {
 	u64 slack;
 
-	if (rt_task(current))
+	if (myep_rt_or_dl_task(current))
 		return 0;
 	slack = div64_u64(timeout_ns, task_nice(current) > 0 ? 200 : 1000);
 	slack = min_t(u64, slack, 100 * NSEC_PER_MSEC);

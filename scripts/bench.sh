@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # bench.sh: the run behind `make bench` (docs/performance.md).  Boots the
-# stock kernel in the test VM, runs the bench suite, then turns the console
+# stock kernel in the test VM, runs the bench suite and the benchreal suite
+# (Debian's redis-server and nginx, native and on myepoll, in the same
+# boot; scripts/suites/realworld.sh), then turns the console
 # log into tables, CSV files and SVG plots in build/bench-results/
 # (scripts/bench-report.py).
 #
@@ -28,7 +30,7 @@ tcg) vm=(--smp 2) ;;
 esac
 
 start=$(date +%s)
-bash scripts/vm-run.sh --kernel "$KERNEL" --suites bench --mem 6144 --timeout 1800 \
+bash scripts/vm-run.sh --kernel "$KERNEL" --suites "bench benchreal" --mem 6144 --timeout 1800 \
 	--append "$append" "${vm[@]}" --log "$log" \
 	--env BENCH_TIMING="$timing" --env BENCH_ARGS="${BENCH_ARGS:-}"
 status=$?

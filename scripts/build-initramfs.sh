@@ -20,6 +20,9 @@
 #                      a suite to insmod (e.g. the KUnit test module)
 #   /suites/*.sh       scripts/suites/*.sh and the *.sh of every --suite-dir
 #   /etc/myepoll/env   `export K='V'` lines from --env, seen by init and suites
+#   DIR/...            the contents of each --tree DIR, copied last over the
+#                      rest (scripts/realworld-pkgs.sh: Debian's servers and
+#                      their libraries)
 #   /init              scripts/vm-init.sh: mounts, loopback, ulimit -n, insmod,
 #                      runs the suites named by myepoll.suites= on the kernel
 #                      command line with the @@myepoll protocol lines
@@ -27,7 +30,7 @@
 #
 # Usage: scripts/build-initramfs.sh [--out FILE] [--module KO | --no-module]
 #          [--kmod KO]... [--kmod-file KO]... [--env KEY=VALUE]... [--suite-dir DIR]...
-#          [--dyn PROGRAM]... [--lib SO]... [PROGRAM]...
+#          [--dyn PROGRAM]... [--lib SO]... [--tree DIR]... [PROGRAM]...
 # A PROGRAM must be static; --dyn PROGRAM must be dynamically linked.
 set -euo pipefail
 
@@ -44,6 +47,7 @@ suite_dirs=("$ROOT/scripts/suites")
 progs=()
 dyn_progs=()
 libs=()
+trees=()
 
 die() {
 	echo "build-initramfs: $*" >&2
@@ -66,6 +70,7 @@ while (($#)); do
 	--suite-dir) suite_dirs+=("${2:?--suite-dir needs a directory}"); shift 2 ;;
 	--dyn) dyn_progs+=("${2:?--dyn needs a program}"); shift 2 ;;
 	--lib) libs+=("${2:?--lib needs a shared library}"); shift 2 ;;
+	--tree) trees+=("${2:?--tree needs a directory}"); shift 2 ;;
 	-h | --help) usage 0 ;;
 	--) shift; progs+=("$@"); break ;;
 	-*) echo "build-initramfs: unknown option $1" >&2; usage 2 ;;
@@ -253,6 +258,13 @@ printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\
 printf 'root:x:0:\nnogroup:x:65534:\n' >"$stage/etc/group"
 printf '127.0.0.1 localhost\n::1 localhost ip6-localhost\n' >"$stage/etc/hosts"
 
+tree_desc=
+for t in "${trees[@]}"; do
+	[[ -d $t ]] || die "--tree $t: not a directory"
+	cp -a --remove-destination "$t/." "$stage/"
+	tree_desc+=" $t ($(du -sk "$t" | cut -f1) KiB)"
+done
+
 cp "$ROOT/scripts/vm-init.sh" "$stage/init"
 chmod 755 "$stage/init"
 
@@ -260,4 +272,4 @@ mkdir -p "$(dirname "$out")"
 (cd "$stage" && find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) | gzip -6 >"$out.tmp"
 mv "$out.tmp" "$out"
 
-echo "build-initramfs: $out ($(($(stat -c %s "$out") / 1024)) KiB): bin: ${bin_names[*]:-none}${dyn_names[*]:+ (dynamic: ${dyn_names[*]})}${lib_names[*]:+; lib: ${lib_names[*]}}${runtime_libs[*]:+; runtime: ${runtime_libs[*]}}; module: $module_desc${kmods[*]:+; kmods: ${kmods[*]}}${kmod_files[*]:+; not loaded: ${kmod_files[*]}}; suites: ${suite_names[*]:-none}"
+echo "build-initramfs: $out ($(($(stat -c %s "$out") / 1024)) KiB): bin: ${bin_names[*]:-none}${dyn_names[*]:+ (dynamic: ${dyn_names[*]})}${lib_names[*]:+; lib: ${lib_names[*]}}${runtime_libs[*]:+; runtime: ${runtime_libs[*]}}; module: $module_desc${kmods[*]:+; kmods: ${kmods[*]}}${kmod_files[*]:+; not loaded: ${kmod_files[*]}}; suites: ${suite_names[*]:-none}${tree_desc:+; trees:$tree_desc}"

@@ -9,7 +9,8 @@
 #     so that an installed myepoll/VERSION is left alone; `dkms add`.
 #  2. `dkms build` for each kernel in /lib/modules/*/build: the module must
 #     carry the kernel's vermagic, and BTF when the kernel's image is in
-#     /boot.  A kernel that dkms.conf's BUILD_EXCLUSIVE_KERNEL leaves out is
+#     /boot.  DKMS compresses it as the kernel's own modules are
+#     (CONFIG_MODULE_COMPRESS_XZ on Debian's 6.12: myepoll.ko.xz).  A kernel that dkms.conf's BUILD_EXCLUSIVE_KERNEL leaves out is
 #     skipped by DKMS (status 77) and listed as such; the kernel of KDIR
 #     must build.
 #  3. `dkms install` for each built kernel whose image is installed: modinfo
@@ -69,7 +70,34 @@ run() {
 	return $status
 }
 release_of() { sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' "$1/include/generated/utsrelease.h"; }
-has_btf() { [[ $(readelf -S "$1" 2>/dev/null) == *" .BTF "* ]]; }
+# module_in DIR: DIR's myepoll module, plain or compressed as DKMS leaves it
+# (the first that exists; DIR/myepoll.ko if none does).
+module_in() {
+	local f
+	for f in "$1"/myepoll.ko{,.xz,.zst,.gz}; do
+		[[ -e $f ]] && { echo "$f"; return; }
+	done
+	echo "$1/myepoll.ko"
+}
+# has_btf KO: does the module (plain or compressed) have a .BTF section?
+# readelf wants a file it can seek in: a compressed one is unpacked first.
+has_btf() {
+	local plain=$1 status
+	case $1 in
+	*.xz | *.zst | *.gz)
+		plain=$(mktemp) || return 1
+		case $1 in
+		*.xz) xz -dc "$1" ;;
+		*.zst) zstd -dcq "$1" ;;
+		*.gz) gzip -dc "$1" ;;
+		esac >"$plain" 2>/dev/null
+		;;
+	esac
+	[[ $(readelf -S "$plain" 2>/dev/null) == *" .BTF "* ]]
+	status=$?
+	[[ $plain == "$1" ]] || rm -f "$plain"
+	return $status
+}
 
 if ((EUID != 0)); then
 	fail "setup: DKMS and make install need root"
@@ -105,7 +133,7 @@ for b in /lib/modules/*/build; do
 	k=$(basename "$(dirname "$b")")
 	run "dkms build $k" dkms build "myepoll/$version" -k "$k"
 	status=$?
-	ko=/var/lib/dkms/myepoll/$version/$k/$(uname -m)/module/myepoll.ko
+	ko=$(module_in "/var/lib/dkms/myepoll/$version/$k/$(uname -m)/module")
 	# KDIR's kernel must build: a status 77 for it is a failure.
 	if ((status == 77)) && [[ $k != "$must" ]]; then
 		skipped+=("$k")
@@ -128,13 +156,13 @@ echo "dkms: built for: ${built[*]:-none}; skipped: ${skipped[*]:-none}"
 installed=()
 for k in "${built[@]}"; do
 	[[ -f /boot/vmlinuz-$k ]] || continue
-	if [[ -e /lib/modules/$k/updates/dkms/myepoll.ko ]]; then
+	if compgen -G "/lib/modules/$k/updates/dkms/myepoll.ko*" >/dev/null; then
 		echo "dkms: not installing for $k: it has a myepoll of DKMS already"
 		continue
 	fi
 	installed+=("$k")
 	if run "dkms install $k" dkms install "myepoll/$version" -k "$k" &&
-		[[ $(modinfo -k "$k" -n myepoll 2>/dev/null) == /lib/modules/$k/updates/dkms/myepoll.ko ]]; then
+		[[ $(modinfo -k "$k" -n myepoll 2>/dev/null) == /lib/modules/$k/updates/dkms/myepoll.ko* ]]; then
 		pass "dkms install $k"
 	else
 		fail "dkms install $k: modinfo -k $k -n myepoll says '$(modinfo -k "$k" -n myepoll 2>&1)'"
@@ -158,10 +186,14 @@ if [[ -z $must ]]; then
 	finish
 fi
 multiarch=$(gcc -print-multiarch)
+lib=usr/lib/$multiarch
 expected=(lib/modules/"$must"/updates/myepoll.ko lib/udev/rules.d/60-myepoll.rules
-	usr/include/linux/myepoll.h usr/lib/"$multiarch"/libmyepoll-shim.so
+	usr/include/linux/myepoll.h "$lib"/libmyepoll-shim.so
+	usr/include/libmyepoll.h "$lib"/libmyepoll.a "$lib"/libmyepoll.so.1.0.0
+	"$lib"/libmyepoll.so.1 "$lib"/libmyepoll.so "$lib"/pkgconfig/myepoll.pc
 	usr/lib/modules-load.d/myepoll.conf)
-files() { (cd "$stage" && find . -type f | sed 's|^\./||' | LC_ALL=C sort); }
+# Files and symbolic links (libmyepoll.so.1, libmyepoll.so).
+files() { (cd "$stage" && find . -type f -o -type l | sed 's|^\./||' | LC_ALL=C sort); }
 if run "make install" make -s --no-print-directory install DESTDIR="$stage" KDIR="$kdir" &&
 	[[ $(files) == "$(printf "%s\n" "${expected[@]}" | LC_ALL=C sort)" ]]; then
 	pass "make install DESTDIR: the Debian layout"

@@ -19,6 +19,9 @@ set -euo pipefail
 PACKAGES=(
 	# stock kernel, its headers, and the source for the debug kernel
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1
+	# the other kernels make check runs (scripts/kernels.sh): Debian 12's
+	# 6.12 (bookworm-security; its headers: below) and its PREEMPT_RT 6.1
+	linux-image-6.12-amd64 linux-image-rt-amd64 linux-headers-rt-amd64
 	# kernel/module build
 	make gcc g++ binutils bc bison flex libelf-dev libssl-dev kmod dwarves
 	cpio xz-utils gzip perl rsync python3 pkg-config zlib1g-dev

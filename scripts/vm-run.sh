@@ -21,6 +21,11 @@
 #                       is included anyway).  Repeatable.
 #   --lib SO            extra shared library for /lib, with what it needs
 #                       (build/libmyepoll-shim.so is included anyway).  Repeatable.
+#   --tree DIR          a directory tree copied into the VM's root.  Repeatable.
+#                       A suite whose script has the line
+#                       `# vm-run: realworld-packages` gets Debian's servers
+#                       (scripts/realworld-pkgs.sh) this way; the initramfs
+#                       grows by them only then.
 #   --env KEY=VALUE     environment for the suites, e.g. DEMO_ARGS="...".  Repeatable.
 #   --suite-dir DIR     also take suites from DIR/*.sh.  Repeatable.
 #   --timeout SECONDS   kill the VM after this long, counted as a failure (default 900)
@@ -55,6 +60,7 @@ test_kmods=()
 bins=()
 dyns=()
 libs=()
+trees=()
 envs=()
 suite_dirs=()
 timeout=900
@@ -93,6 +99,7 @@ while (($#)); do
 	--bin) need "$@"; bins+=("$2"); shift 2 ;;
 	--dyn) need "$@"; dyns+=("$2"); shift 2 ;;
 	--lib) need "$@"; libs+=("$2"); shift 2 ;;
+	--tree) need "$@"; trees+=("$2"); shift 2 ;;
 	--env) need "$@"; envs+=("$2"); shift 2 ;;
 	--suite-dir) need "$@"; suite_dirs+=("$2"); shift 2 ;;
 	--timeout) need "$@"; timeout=$2; shift 2 ;;
@@ -114,10 +121,13 @@ done
 read -r -a suite_list <<<"${suites//,/ }"
 ((${#suite_list[@]})) || fail "--suites is required"
 [[ $timeout =~ ^[0-9]+$ && $mem =~ ^[0-9]+$ && $smp =~ ^[0-9]+$ ]] || fail "--timeout, --mem and --smp take numbers"
+realworld=0
 for s in "${suite_list[@]}"; do
 	found=0
 	for d in "$ROOT/scripts/suites" "${suite_dirs[@]}"; do
-		[[ -f $d/$s.sh ]] && found=1
+		[[ -f $d/$s.sh ]] || continue
+		found=1
+		grep -qx '# vm-run: realworld-packages' "$d/$s.sh" && realworld=1
 	done
 	((found)) || fail "no suite '$s' (no $s.sh in scripts/suites${suite_dirs[*]:+ ${suite_dirs[*]}})"
 done
@@ -188,6 +198,13 @@ for e in "${envs[@]}"; do ibuild+=(--env "$e"); done
 for d in "${suite_dirs[@]}"; do ibuild+=(--suite-dir "$d"); done
 for p in "${dyns[@]}"; do ibuild+=(--dyn "$p"); done
 for l in "${libs[@]}"; do ibuild+=(--lib "$l"); done
+for t in "${trees[@]}"; do ibuild+=(--tree "$t"); done
+if ((realworld)); then
+	# Its messages (stderr) prefixed; stdout only names the tree.
+	bash "$ROOT/scripts/realworld-pkgs.sh" --tree "$work/realworld" 2>&1 >/dev/null | sed 's/^/vm-run: /' ||
+		fail "fetching the realworld packages failed (scripts/realworld-pkgs.sh)"
+	ibuild+=(--tree "$work/realworld")
+fi
 ibuild+=("${bins[@]}")
 "${ibuild[@]}" | sed 's/^/vm-run: /' || fail "building the initramfs failed"
 [[ -f $initramfs ]] || fail "building the initramfs failed"

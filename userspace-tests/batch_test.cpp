@@ -4,6 +4,7 @@
 // undoes nor stops the others.  The argument errors (EINVAL, EFAULT) are the
 // batch's own and run on myepoll only.
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 
 #include <cerrno>
@@ -12,6 +13,8 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <linux/myepoll.h>
 
 #include "files.hpp"
 #include "local_fds.hpp"
@@ -73,9 +76,12 @@ MYEPOLL_SCENARIO(Batch, SameFdTwiceSeesTheFirstOp)
 {
     UniqueFd efd = make_eventfd(1);
     Instance ep = run.instance();
-    std::vector<CtlOp> ops = {add(efd.get(), EPOLLIN, 1), add(efd.get(), EPOLLIN, 2),
-                              mod(efd.get(), EPOLLOUT, 3), del(efd.get()),
-                              del(efd.get()),              mod(efd.get(), EPOLLIN, 4),
+    std::vector<CtlOp> ops = {add(efd.get(), EPOLLIN, 1),
+                              add(efd.get(), EPOLLIN, 2),
+                              mod(efd.get(), EPOLLOUT, 3),
+                              del(efd.get()),
+                              del(efd.get()),
+                              mod(efd.get(), EPOLLIN, 4),
                               add(efd.get(), EPOLLIN, 5)};
     ep.ctl_batch(ops.data(), static_cast<unsigned>(ops.size()));
     const std::vector<int> expected = {0, -EEXIST, 0, 0, -ENOENT, -ENOENT, 0};
@@ -91,19 +97,18 @@ MYEPOLL_SCENARIO(Batch, FailedOpsDoNotStopTheOthers)
     Instance ep = run.instance();
     const int dead = closed_fd();
     std::vector<CtlOp> ops = {
-        add(dead, EPOLLIN, 1),                          // EBADF
-        add(file.fd(), EPOLLIN, 2),                     // EPERM
-        {9, efd.get(), EPOLLIN, 1, 3},                  // unknown op: EINVAL
-        add(ep.fd(), EPOLLIN, 4),                       // itself: EINVAL
-        add(efd.get(), EPOLLIN | EPOLLEXCLUSIVE, 5),    // fine
-        mod(efd.get(), EPOLLIN, 6),                     // MOD of EXCLUSIVE: EINVAL
+        add(dead, EPOLLIN, 1),                                      // EBADF
+        add(file.fd(), EPOLLIN, 2),                                 // EPERM
+        {9, efd.get(), EPOLLIN, 1, 3},                              // unknown op: EINVAL
+        add(ep.fd(), EPOLLIN, 4),                                   // itself: EINVAL
+        add(efd.get(), EPOLLIN | EPOLLEXCLUSIVE, 5),                // fine
+        mod(efd.get(), EPOLLIN, 6),                                 // MOD of EXCLUSIVE: EINVAL
         add(efd.get(), EPOLLIN | EPOLLEXCLUSIVE | EPOLLONESHOT, 7), // EINVAL
         del(efd.get()),
         add(efd.get(), EPOLLIN | EPOLLET, 8),
     };
     ep.ctl_batch(ops.data(), static_cast<unsigned>(ops.size()));
-    const std::vector<int> expected = {-EBADF,  -EPERM,  -EINVAL, -EINVAL, 0,
-                                       -EINVAL, -EINVAL, 0,       0};
+    const std::vector<int> expected = {-EBADF, -EPERM, -EINVAL, -EINVAL, 0, -EINVAL, -EINVAL, 0, 0};
     for (size_t i = 0; i < ops.size(); ++i)
         EXPECT_EQ(run.note("op " + std::to_string(i), ops[i].result), expected[i]) << i;
     run.wait_for(ep, "the last ADD, edge-triggered", {{EPOLLIN, 8}});
@@ -119,9 +124,12 @@ MYEPOLL_SCENARIO(Batch, WatchLimitMidBatchIsEnospcForThatOpOnly)
     for (int i = 0; i < 5; ++i)
         files.push_back(make_eventfd(1));
     Instance ep = run.instance();
-    std::vector<CtlOp> ops = {add(files[0].get(), EPOLLIN, 0), add(files[1].get(), EPOLLIN, 1),
-                              add(files[2].get(), EPOLLIN, 2), add(files[3].get(), EPOLLIN, 3),
-                              del(files[1].get()),             add(files[4].get(), EPOLLIN, 4),
+    std::vector<CtlOp> ops = {add(files[0].get(), EPOLLIN, 0),
+                              add(files[1].get(), EPOLLIN, 1),
+                              add(files[2].get(), EPOLLIN, 2),
+                              add(files[3].get(), EPOLLIN, 3),
+                              del(files[1].get()),
+                              add(files[4].get(), EPOLLIN, 4),
                               add(files[3].get(), EPOLLIN, 3)};
     ep.ctl_batch(ops.data(), static_cast<unsigned>(ops.size()));
     const std::vector<int> expected = {0, 0, 0, -ENOSPC, 0, 0, -ENOSPC};
@@ -194,4 +202,17 @@ TEST_F(BatchArguments, UnwritableResultsAreEfaultAfterEveryOpIsApplied)
     pages.protect(0, 1, PROT_READ);
     EXPECT_EQ(ep().ctl_batch(ops, 1), -EFAULT);
     EXPECT_EQ(ep().del(efd_.get()), 0) << "the op was not applied";
+}
+
+TEST_F(BatchArguments, NonZeroFlagsAreEinval)
+{
+    CtlOp op = add(efd_.get(), EPOLLIN, 1);
+    struct myepoll_ctl_batch arg {
+    };
+    arg.ops = reinterpret_cast<uintptr_t>(&op);
+    arg.nr = 1;
+    arg.flags = 1;
+    EXPECT_EQ(::ioctl(ep().fd(), MYEPOLL_IOC_CTL_BATCH, &arg), -1);
+    EXPECT_EQ(errno, EINVAL);
+    EXPECT_EQ(ep().del(efd_.get()), -ENOENT) << "an op was applied";
 }

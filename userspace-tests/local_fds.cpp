@@ -3,6 +3,7 @@
 #include <sys/eventfd.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
 
@@ -97,6 +98,12 @@ uint64_t timer_expirations(int fd)
 UniqueFd make_signalfd(const sigset_t &mask)
 {
     return checked(::signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK), "signalfd");
+}
+
+UniqueFd make_pidfd(pid_t pid)
+{
+    // glibc 2.36 has no pidfd_open() wrapper; a pidfd is close-on-exec.
+    return checked(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)), "pidfd_open");
 }
 
 } // namespace myepoll::test

@@ -1,10 +1,11 @@
 // Pollable files other than TCP sockets, for the scenarios that need them:
-// pipes, eventfd, AF_UNIX socket pairs, timerfd and signalfd.  Every
+// pipes, eventfd, AF_UNIX socket pairs, timerfd, signalfd and pidfd.  Every
 // function throws std::system_error on failure; all descriptors are
 // close-on-exec.
 #pragma once
 
 #include <signal.h>
+#include <sys/types.h>
 
 #include <cstdint>
 #include <utility>
@@ -32,5 +33,7 @@ void arm_timer(int fd, int64_t delay_ns); // one expiry after delay_ns
 uint64_t timer_expirations(int fd);       // read(2): expirations, 0 if none
 
 UniqueFd make_signalfd(const sigset_t &mask); // non-blocking
+
+UniqueFd make_pidfd(pid_t pid); // pidfd_open(2): readable once the process has exited
 
 } // namespace myepoll::test

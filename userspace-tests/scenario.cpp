@@ -1,6 +1,8 @@
 // Running a scenario body in each mode.
 #include <unistd.h>
 
+#include <linux/myepoll.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -35,8 +37,8 @@ Backend *tested_backend(std::string *why)
             *why = std::string("unknown MYEPOLL_TEST_MUTANT '") + mutant + "'";
         return b;
     }
-    if (::access("/dev/myepoll", R_OK | W_OK) != 0) {
-        *why = "/dev/myepoll is not available (" + std::string(strerrorname_np(errno)) +
+    if (::access(MYEPOLL_DEVICE, R_OK | W_OK) != 0) {
+        *why = MYEPOLL_DEVICE " is not available (" + std::string(strerrorname_np(errno)) +
                "): is the myepoll module loaded?  On a host without it, set "
                "MYEPOLL_HOST_NATIVE_ONLY=1 to run the native backend only.";
         return nullptr;

@@ -233,6 +233,7 @@ static void transfer_races_wakeups(struct kunit *test)
 	struct file *a, *b;
 	unsigned long sent;
 	int i, j, n, delivered = 0;
+	char buf[256];
 
 	mk_unix_pair(test, &a, &b);
 	KUNIT_ASSERT_EQ(test, mk_add(epf, b, 1, EPOLLIN | EPOLLET, 1), 0);
@@ -257,7 +258,12 @@ static void transfer_races_wakeups(struct kunit *test)
 			KUNIT_EXPECT_EQ(test, mk_mod(epf, b, 3, EPOLLIN | EPOLLONESHOT, 3), 0);
 			break;
 		case 2:
-			mk_drain(b);
+			/*
+			 * One read, not mk_drain(): the sender keeps writing,
+			 * and a drain until the queue is empty never ends if
+			 * the sender keeps pace (KASAN, TCG).
+			 */
+			mk_recv(b, buf, sizeof(buf));
 			break;
 		}
 	}

@@ -2,14 +2,12 @@
 // getppid (a bare system call), MYEPOLL_IOC_VERSION on an instance (the
 // ioctl path alone), and a non-blocking wait on an empty instance, native
 // and myepoll.  The difference of the last two is what myepoll pays per
-// WAIT for being an ioctl.  Includes <linux/myepoll.h>, hence no
-// <sys/epoll.h> (see tools/lib/myepoll_backend.cpp).
-#include <sys/ioctl.h>
+// WAIT for being an ioctl.
 #include <unistd.h>
 
 #include <functional>
 
-#include <linux/myepoll.h>
+#include <libmyepoll.h>
 
 #include "backend.hpp"
 #include "clock.hpp"
@@ -36,8 +34,7 @@ void run_floor(const Config &config, Results &results)
     Event ev{};
     std::vector<Probe> probes;
     probes.push_back({"getppid", [] { ::getppid(); }, {}});
-    probes.push_back(
-        {"myepoll-ioctl-version", [&] { ::ioctl(mine.fd(), MYEPOLL_IOC_VERSION); }, {}});
+    probes.push_back({"myepoll-ioctl-version", [&] { myepoll_fd_abi_version(mine.fd()); }, {}});
     probes.push_back({"native-wait-empty", [&] { native.wait(&ev, 1, 0); }, {}});
     probes.push_back({"myepoll-wait-empty", [&] { mine.wait(&ev, 1, 0); }, {}});
     const int per_block = std::max(1, config.rounds / config.blocks);

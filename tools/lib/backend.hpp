@@ -12,30 +12,20 @@
 #include <memory>
 #include <string_view>
 
+#include <linux/myepoll.h>
+
 #include "unique_fd.hpp"
 
 namespace myepoll
 {
 
-// Layout-identical to struct epoll_event (packed on x86-64).  This header
-// includes neither <sys/epoll.h> nor <linux/myepoll.h>; EPOLL* constants
-// have the same values in both.
-struct __attribute__((packed)) Event {
-    uint32_t events;
-    uint64_t data;
-};
-static_assert(sizeof(Event) == 12);
+// The event record: struct epoll_event's layout (packed on x86-64), so that
+// both backends take it.  MYEPOLL_* and EPOLL* have the same values.
+using Event = struct myepoll_event;
 
-// Layout-identical to struct myepoll_ctl_op: one op of a batched ctl, its
-// event inline, its result (0 or -errno) written back.
-struct CtlOp {
-    int32_t op;
-    int32_t fd;
-    uint32_t events;
-    int32_t result;
-    uint64_t data;
-};
-static_assert(sizeof(CtlOp) == 24);
+// One op of a batched ctl: its event inline, its result (0 or -errno)
+// written back.
+using CtlOp = struct myepoll_ctl_op;
 
 enum class BackendKind { Native, MyEpoll };
 
@@ -74,9 +64,15 @@ class Instance
     [[nodiscard]] int fd() const noexcept { return fd_.get(); }
     [[nodiscard]] Backend &backend() const noexcept { return *backend_; }
 
-    int add(int fd, uint32_t events, uint64_t data) { return ctl(1, fd, events, data); }
-    int mod(int fd, uint32_t events, uint64_t data) { return ctl(3, fd, events, data); }
-    int del(int fd) { return backend_->ctl(fd_.get(), 2, fd, nullptr); }
+    int add(int fd, uint32_t events, uint64_t data)
+    {
+        return ctl(MYEPOLL_CTL_ADD, fd, events, data);
+    }
+    int mod(int fd, uint32_t events, uint64_t data)
+    {
+        return ctl(MYEPOLL_CTL_MOD, fd, events, data);
+    }
+    int del(int fd) { return backend_->ctl(fd_.get(), MYEPOLL_CTL_DEL, fd, nullptr); }
     int ctl_batch(CtlOp *ops, unsigned nr) { return backend_->ctl_batch(fd_.get(), ops, nr); }
     int wait(Event *events, int maxevents, int64_t timeout_ns, const sigset_t *sigmask = nullptr)
     {

@@ -1,14 +1,8 @@
-// The /dev/myepoll backend: the device is opened once per process, every
-// call is one ioctl.  This translation unit includes <linux/myepoll.h> and
-// therefore neither <sys/epoll.h> (both define struct epoll_event) nor
-// <fcntl.h> (<linux/eventpoll.h> pulls in <linux/fcntl.h>, whose struct flock
-// clashes with glibc's): the device is opened in device_open.cpp.
-#include <sys/ioctl.h>
-
+// The /dev/myepoll backend, through libmyepoll: the device is opened once
+// per process and every instance is created on it; every call is one ioctl.
 #include <cerrno>
-#include <cstddef>
 
-#include <linux/myepoll.h>
+#include <libmyepoll.h>
 
 #include "backend.hpp"
 #include "backends.hpp"
@@ -16,23 +10,19 @@
 namespace myepoll
 {
 
-static_assert(sizeof(struct epoll_event) == sizeof(Event));
-static_assert(sizeof(struct myepoll_ctl_op) == sizeof(CtlOp));
-static_assert(offsetof(struct myepoll_ctl_op, result) == offsetof(CtlOp, result));
-static_assert(offsetof(struct myepoll_ctl_op, data) == offsetof(CtlOp, data));
-
 namespace
 {
 
-uint64_t user_ptr(const void *p) noexcept
+// libmyepoll's -1 and errno as the backends' -errno.
+int result(int rc) noexcept
 {
-    return reinterpret_cast<uintptr_t>(p);
+    return rc < 0 ? -errno : rc;
 }
 
 class MyEpollBackend final : public Backend
 {
   public:
-    MyEpollBackend() { dev_ = open_device(MYEPOLL_DEVICE, &open_errno_); }
+    MyEpollBackend() : dev_(myepoll_device_open()), open_errno_(dev_ ? 0 : errno) {}
 
     [[nodiscard]] BackendKind kind() const noexcept override { return BackendKind::MyEpoll; }
     [[nodiscard]] std::string_view name() const noexcept override { return "myepoll"; }
@@ -41,48 +31,32 @@ class MyEpollBackend final : public Backend
     {
         if (!dev_)
             return open_errno_ != 0 ? -open_errno_ : -ENODEV;
-        const int fd = ::ioctl(dev_.get(), MYEPOLL_IOC_CREATE, flags);
-        return fd < 0 ? -errno : fd;
+        return result(myepoll_device_create(dev_.get(), flags));
     }
 
     int ctl(int epfd, int op, int fd, const void *event) override
     {
-        struct myepoll_ctl arg {
-        };
-        arg.op = op;
-        arg.fd = fd;
-        arg.event = user_ptr(event);
-        return ::ioctl(epfd, MYEPOLL_IOC_CTL, &arg) < 0 ? -errno : 0;
+        // The kernel only reads through the pointer.
+        auto *ev = static_cast<Event *>(const_cast<void *>(event));
+        return result(myepoll_ctl(epfd, op, fd, ev));
     }
 
     int wait(int epfd, void *events, int maxevents, int64_t timeout_ns, const sigset_t *sigmask,
              size_t sigsetsize) override
     {
-        struct myepoll_wait arg {
-        };
-        arg.events = user_ptr(events);
-        arg.maxevents = maxevents;
-        arg.flags = 0;
-        arg.timeout_ns = timeout_ns < 0 ? MYEPOLL_TIMEOUT_INFINITE : timeout_ns;
-        arg.sigmask = user_ptr(sigmask);
-        arg.sigsetsize = sigmask != nullptr ? sigsetsize : 0;
-        const int rc = ::ioctl(epfd, MYEPOLL_IOC_WAIT, &arg);
-        return rc < 0 ? -errno : rc;
+        return result(myepoll_wait_ns(epfd, static_cast<Event *>(events), maxevents,
+                                      timeout_ns < 0 ? MYEPOLL_TIMEOUT_INFINITE : timeout_ns,
+                                      sigmask, sigsetsize));
     }
 
     int ctl_batch(int epfd, CtlOp *ops, unsigned nr) override
     {
-        struct myepoll_ctl_batch arg {
-        };
-        arg.ops = user_ptr(ops);
-        arg.nr = nr;
-        const int rc = ::ioctl(epfd, MYEPOLL_IOC_CTL_BATCH, &arg);
-        return rc < 0 ? -errno : rc;
+        return result(myepoll_ctl_batch(epfd, ops, nr));
     }
 
   private:
     UniqueFd dev_;
-    int open_errno_ = 0;
+    int open_errno_;
 };
 
 } // namespace

@@ -18,9 +18,6 @@
 namespace myepoll
 {
 
-static_assert(sizeof(struct epoll_event) == sizeof(Event));
-static_assert(EPOLL_CTL_ADD == 1 && EPOLL_CTL_DEL == 2 && EPOLL_CTL_MOD == 3);
-
 namespace
 {
 

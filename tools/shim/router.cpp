@@ -8,11 +8,12 @@
 #include <cstring>
 #include <utility>
 
-#include "device_calls.hpp"
-#include "device_open.hpp"
+#include <libmyepoll.h>
+
 #include "log.hpp"
 #include "router.hpp"
 #include "stats.hpp"
+#include "unique_fd.hpp"
 
 namespace myepoll::shim
 {
@@ -33,11 +34,17 @@ class ErrnoGuard
     int saved_;
 };
 
+// libmyepoll's -1 and errno as the kernel's -errno.
+int result(int rc) noexcept
+{
+    return rc < 0 ? -errno : rc;
+}
+
 // After a failed ioctl on epfd: is epfd a myepoll instance?  Only the module
 // answers MYEPOLL_IOC_VERSION, on an instance or on the device node.
 bool is_instance(int epfd) noexcept
 {
-    if (instance_version(epfd) <= 0)
+    if (myepoll_fd_abi_version(epfd) <= 0)
         return false;
     struct stat st = {};
     return ::fstat(epfd, &st) == 0 && !S_ISCHR(st.st_mode);
@@ -46,11 +53,11 @@ bool is_instance(int epfd) noexcept
 const char *op_name(int op) noexcept
 {
     switch (op) {
-    case 1:
+    case MYEPOLL_CTL_ADD:
         return "ADD";
-    case 2:
+    case MYEPOLL_CTL_DEL:
         return "DEL";
-    case 3:
+    case MYEPOLL_CTL_MOD:
         return "MOD";
     default:
         return "?";
@@ -82,11 +89,11 @@ const char *result_text(int rc) noexcept
 // its errno is returned, both fds closed.
 int instance_on(UniqueFd dev, int flags) noexcept
 {
-    const int fd = device_create(dev.get(), flags | EPOLL_CLOEXEC);
+    const int fd = myepoll_device_create(dev.get(), flags | MYEPOLL_CLOEXEC);
     if (fd < 0)
-        return fd;
+        return -errno;
     const UniqueFd instance(fd);
-    const int fd_flags = (flags & EPOLL_CLOEXEC) != 0 ? O_CLOEXEC : 0;
+    const int fd_flags = (flags & MYEPOLL_CLOEXEC) != 0 ? O_CLOEXEC : 0;
     if (::dup3(instance.get(), dev.get(), fd_flags) < 0)
         return -errno;
     return dev.release(); // now the instance's fd
@@ -97,18 +104,17 @@ int instance_on(UniqueFd dev, int flags) noexcept
 int route_create(const char *call, int flags) noexcept
 {
     ErrnoGuard keep_errno;
-    int error = 0;
     int rc = 0;
-    if ((flags & ~EPOLL_CLOEXEC) != 0) {
+    if ((flags & ~MYEPOLL_CLOEXEC) != 0) {
         // Native checks the flags before it takes an fd: EINVAL, not EMFILE,
         // when no fd is free.
         rc = -EINVAL;
         count(Counter::Create);
-    } else if (UniqueFd dev = open_device(&error); dev) {
+    } else if (UniqueFd dev(myepoll_device_open()); dev) {
         rc = instance_on(std::move(dev), flags);
         count(Counter::Create);
     } else {
-        rc = -error;
+        rc = -errno;
         count(Counter::NoDevice);
     }
     if (verbose())
@@ -120,7 +126,9 @@ int route_create(const char *call, int flags) noexcept
 std::optional<int> route_ctl(const char *call, int epfd, int op, int fd, const void *event) noexcept
 {
     ErrnoGuard keep_errno;
-    const int rc = instance_ctl(epfd, op, fd, event);
+    // The kernel only reads through the pointer.
+    auto *ev = static_cast<struct myepoll_event *>(const_cast<void *>(event));
+    const int rc = result(myepoll_ctl(epfd, op, fd, ev));
     if (rc < 0 && !is_instance(epfd)) {
         count(Counter::NativeCtl);
         if (verbose())
@@ -139,7 +147,9 @@ std::optional<int> route_wait(const char *call, int epfd, void *events, int maxe
                               std::size_t sigsetsize) noexcept
 {
     ErrnoGuard keep_errno;
-    const int rc = instance_wait(epfd, events, maxevents, timeout_ns, sigmask, sigsetsize);
+    const int rc =
+        result(myepoll_wait_ns(epfd, static_cast<struct myepoll_event *>(events), maxevents,
+                               timeout_ns, static_cast<const sigset_t *>(sigmask), sigsetsize));
     if (rc < 0 && !is_instance(epfd)) {
         count(Counter::NativeWait);
         if (verbose())

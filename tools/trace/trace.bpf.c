@@ -124,7 +124,9 @@ int BPF_PROG(sock_readable, struct sock *sk)
 SEC("tp_btf/sched_wakeup")
 int BPF_PROG(sched_wakeup, struct task_struct *p)
 {
-    if (!target_tid || BPF_CORE_READ(p, pid) != (int)target_tid)
+    /* A tp_btf argument may be NULL for the verifier of 6.12 (it refuses
+     * to offset one unchecked): each is checked first. */
+    if (!p || !target_tid || BPF_CORE_READ(p, pid) != (int)target_tid)
         return 0;
     __sync_fetch_and_add(&counters.wakeups, 1);
     /* Woken again without having returned events: the last wakeup was for
@@ -179,7 +181,7 @@ int BPF_PROG(myepoll_ctl, void *ep, int op, int fd, __u32 events, int result)
 SEC("tp_btf/myepoll_wake")
 int BPF_PROG(myepoll_wake, struct myep_item *item, __u32 key, int sync, int result, bool woke)
 {
-    if (!workload_file(BPF_CORE_READ(item, file)))
+    if (!item || !workload_file(BPF_CORE_READ(item, file)))
         return 0;
     count_callback(result == MYEP_WAKE_DISARMED || result == MYEP_WAKE_MASKED);
     return 0;
@@ -263,14 +265,18 @@ static __always_inline int sys_exit(__u32 kind, long ret)
     return 0;
 }
 
+/* The records of syscalls:sys_{enter,exit}_* are struct syscall_trace_enter
+ * and _exit (not raw_syscalls' trace_event_raw_sys_*, whose fields differ:
+ * on PREEMPT_RT, whose struct trace_entry is longer, no offset agrees);
+ * CO-RE places their fields. */
 #define SYS_PROBES(name, kind)                                                                     \
     SEC("tracepoint/syscalls/sys_enter_" #name)                                                    \
-    int sys_enter_##name(struct trace_event_raw_sys_enter *ctx)                                    \
+    int sys_enter_##name(struct syscall_trace_enter *ctx)                                          \
     {                                                                                              \
         return sys_enter(kind);                                                                    \
     }                                                                                              \
     SEC("tracepoint/syscalls/sys_exit_" #name)                                                     \
-    int sys_exit_##name(struct trace_event_raw_sys_exit *ctx)                                      \
+    int sys_exit_##name(struct syscall_trace_exit *ctx)                                            \
     {                                                                                              \
         return sys_exit(kind, ctx->ret);                                                           \
     }
@@ -281,7 +287,7 @@ SYS_PROBES(epoll_pwait2, SYS_WAIT)
 SYS_PROBES(epoll_ctl, SYS_CTL)
 
 SEC("tracepoint/syscalls/sys_enter_ioctl")
-int sys_enter_ioctl(struct trace_event_raw_sys_enter *ctx)
+int sys_enter_ioctl(struct syscall_trace_enter *ctx)
 {
     const __u32 cmd = ctx->args[1];
 
@@ -293,7 +299,7 @@ int sys_enter_ioctl(struct trace_event_raw_sys_enter *ctx)
 }
 
 SEC("tracepoint/syscalls/sys_exit_ioctl")
-int sys_exit_ioctl(struct trace_event_raw_sys_exit *ctx)
+int sys_exit_ioctl(struct syscall_trace_exit *ctx)
 {
     return is_waiter() ? sys_exit(sys_kind, ctx->ret) : 0;
 }

@@ -3,20 +3,22 @@
  * myepoll: epoll re-implemented as a misc device.
  *
  * This header is the whole contract between the module and user space.
- * It compiles as C and as C++ and includes nothing but <linux/types.h>,
- * <linux/ioctl.h> and <linux/eventpoll.h>: event bits (EPOLLIN, ...), ctl
- * ops (EPOLL_CTL_*) and struct epoll_event are native epoll's own.
+ * It compiles as C and as C++ and includes nothing but <linux/types.h> and
+ * <linux/ioctl.h>: the event record, the event bits, the ctl ops and the
+ * create flags have names of their own (struct myepoll_event, MYEPOLL_*),
+ * with native epoll's layout and values.  It can therefore share a
+ * translation unit with glibc's <sys/epoll.h> and <fcntl.h>, or with the
+ * kernel's <linux/eventpoll.h>; whichever of those came first, static
+ * asserts at the end check the names against it.
  *
- * <linux/eventpoll.h> pulls in <linux/fcntl.h>: with glibc, a translation
- * unit that includes this header includes neither <sys/epoll.h> (struct
- * epoll_event twice) nor <fcntl.h> (struct flock twice).  The event layouts
- * are identical (packed on x86-64).
- *
- *   dev = open("/dev/myepoll", O_RDWR);
+ *   dev = open(MYEPOLL_DEVICE, O_RDWR);
  *   epfd = ioctl(dev, MYEPOLL_IOC_CREATE, flags);	// epoll_create1(flags)
  *   ioctl(epfd, MYEPOLL_IOC_CTL, &ctl);		// epoll_ctl()
  *   n = ioctl(epfd, MYEPOLL_IOC_WAIT, &wait);		// epoll_pwait2()
  *   n = ioctl(epfd, MYEPOLL_IOC_CTL_BATCH, &batch);	// nr epoll_ctl()s
+ *
+ * User space normally goes through libmyepoll (<libmyepoll.h>), which
+ * wraps these calls with glibc's epoll conventions.
  *
  * Versioning: MYEPOLL_IOC_VERSION (on the device or an instance) returns
  * MYEPOLL_ABI_VERSION; the argument structs' sizes are also encoded in
@@ -28,20 +30,57 @@
 
 #include <linux/types.h>
 #include <linux/ioctl.h>
-#include <linux/eventpoll.h>
 
 #define MYEPOLL_DEVICE		"/dev/myepoll"
 /* 1: CREATE, CTL, WAIT.  2: CTL_BATCH. */
 #define MYEPOLL_ABI_VERSION	2
 
-/* Flags of MYEPOLL_IOC_CREATE, as epoll_create1(). */
-#define MYEPOLL_CLOEXEC		EPOLL_CLOEXEC
+/* Flags of MYEPOLL_IOC_CREATE, as epoll_create1(): EPOLL_CLOEXEC. */
+#define MYEPOLL_CLOEXEC		02000000	/* O_CLOEXEC */
+
+/* Ops of MYEPOLL_IOC_CTL, as EPOLL_CTL_*. */
+#define MYEPOLL_CTL_ADD		1
+#define MYEPOLL_CTL_DEL		2
+#define MYEPOLL_CTL_MOD		3
+
+/* Event bits, as EPOLL*. */
+#define MYEPOLL_IN		0x00000001U
+#define MYEPOLL_PRI		0x00000002U
+#define MYEPOLL_OUT		0x00000004U
+#define MYEPOLL_ERR		0x00000008U
+#define MYEPOLL_HUP		0x00000010U
+#define MYEPOLL_NVAL		0x00000020U
+#define MYEPOLL_RDNORM		0x00000040U
+#define MYEPOLL_RDBAND		0x00000080U
+#define MYEPOLL_WRNORM		0x00000100U
+#define MYEPOLL_WRBAND		0x00000200U
+#define MYEPOLL_MSG		0x00000400U
+#define MYEPOLL_RDHUP		0x00002000U
+
+/* Input flags of ctl, as EPOLLEXCLUSIVE, EPOLLWAKEUP, EPOLLONESHOT, EPOLLET. */
+#define MYEPOLL_EXCLUSIVE	0x10000000U
+#define MYEPOLL_WAKEUP		0x20000000U
+#define MYEPOLL_ONESHOT		0x40000000U
+#define MYEPOLL_ET		0x80000000U
+
+/* Packed on x86-64, as struct epoll_event (EPOLL_PACKED). */
+#ifdef __x86_64__
+#define __MYEPOLL_PACKED	__attribute__((packed))
+#else
+#define __MYEPOLL_PACKED
+#endif
+
+/* An event record, layout-identical to struct epoll_event. */
+struct myepoll_event {
+	__u32 events;
+	__u64 data;
+} __MYEPOLL_PACKED;
 
 /* Argument of MYEPOLL_IOC_CTL, as epoll_ctl(epfd, op, fd, event). */
 struct myepoll_ctl {
-	__s32 op;		/* EPOLL_CTL_ADD, EPOLL_CTL_MOD, EPOLL_CTL_DEL */
+	__s32 op;		/* MYEPOLL_CTL_ADD, _MOD, _DEL */
 	__s32 fd;		/* target file descriptor */
-	__u64 event;		/* struct epoll_event __user *; unused by DEL */
+	__u64 event;		/* struct myepoll_event __user *; unused by DEL */
 };
 
 /* A negative timeout_ns waits without limit. */
@@ -49,8 +88,8 @@ struct myepoll_ctl {
 
 /* Argument of MYEPOLL_IOC_WAIT, as epoll_pwait2(). */
 struct myepoll_wait {
-	__u64 events;		/* struct epoll_event __user *, maxevents long */
-	__s32 maxevents;	/* 1 .. INT_MAX / sizeof(struct epoll_event) */
+	__u64 events;		/* struct myepoll_event __user *, maxevents long */
+	__s32 maxevents;	/* 1 .. INT_MAX / sizeof(struct myepoll_event) */
 	__u32 flags;		/* reserved, must be 0 */
 	__s64 timeout_ns;	/* < 0: infinite, 0: do not block, > 0: relative */
 	__u64 sigmask;		/* const sigset_t __user *, 0 for none */
@@ -95,22 +134,80 @@ struct myepoll_ctl_batch {
 #define MYEPOLL_IOC_WAIT	_IOW(MYEPOLL_IOC_MAGIC, 3, struct myepoll_wait)
 #define MYEPOLL_IOC_CTL_BATCH	_IOW(MYEPOLL_IOC_MAGIC, 4, struct myepoll_ctl_batch)
 
-#ifdef __cplusplus
-static_assert(sizeof(struct myepoll_ctl) == 16, "myepoll_ctl layout");
-static_assert(sizeof(struct myepoll_wait) == 40, "myepoll_wait layout");
-static_assert(sizeof(struct myepoll_ctl_op) == 24, "myepoll_ctl_op layout");
-static_assert(sizeof(struct myepoll_ctl_batch) == 16, "myepoll_ctl_batch layout");
-#elif defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
-_Static_assert(sizeof(struct myepoll_ctl) == 16, "myepoll_ctl layout");
-_Static_assert(sizeof(struct myepoll_wait) == 40, "myepoll_wait layout");
-_Static_assert(sizeof(struct myepoll_ctl_op) == 24, "myepoll_ctl_op layout");
-_Static_assert(sizeof(struct myepoll_ctl_batch) == 16, "myepoll_ctl_batch layout");
+/*
+ * Further ioctls go here, numbered from 5 on, each with its argument struct
+ * above and its layout asserts below.
+ */
+
+/* Layout and value checks, C11 and C++11 or later. */
+#if defined(__cplusplus) && __cplusplus >= 201103L
+#define __MYEPOLL_ASSERT(expr, what)	static_assert(expr, what)
+#elif !defined(__cplusplus) && defined(__STDC_VERSION__) && \
+	__STDC_VERSION__ >= 201112L
+#define __MYEPOLL_ASSERT(expr, what)	_Static_assert(expr, what)
 #endif
 
-#if defined(__x86_64__) && defined(__cplusplus)
-static_assert(sizeof(struct epoll_event) == 12, "packed epoll_event");
-#elif defined(__x86_64__) && defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
-_Static_assert(sizeof(struct epoll_event) == 12, "packed epoll_event");
+#ifdef __MYEPOLL_ASSERT
+__MYEPOLL_ASSERT(sizeof(struct myepoll_ctl) == 16, "myepoll_ctl layout");
+__MYEPOLL_ASSERT(sizeof(struct myepoll_wait) == 40, "myepoll_wait layout");
+__MYEPOLL_ASSERT(sizeof(struct myepoll_ctl_op) == 24, "myepoll_ctl_op layout");
+__MYEPOLL_ASSERT(sizeof(struct myepoll_ctl_batch) == 16,
+		 "myepoll_ctl_batch layout");
+#ifdef __x86_64__
+__MYEPOLL_ASSERT(sizeof(struct myepoll_event) == 12, "packed myepoll_event");
 #endif
+
+/*
+ * Against native epoll's names, where a header defining them came first:
+ * glibc's <sys/epoll.h> and the kernel's <linux/eventpoll.h> both define
+ * EPOLL_CTL_ADD with struct epoll_event.
+ */
+#ifdef EPOLL_CTL_ADD
+__MYEPOLL_ASSERT(sizeof(struct myepoll_event) == sizeof(struct epoll_event),
+		 "myepoll_event size");
+__MYEPOLL_ASSERT(__builtin_offsetof(struct myepoll_event, events) ==
+		 __builtin_offsetof(struct epoll_event, events),
+		 "myepoll_event.events offset");
+__MYEPOLL_ASSERT(__builtin_offsetof(struct myepoll_event, data) ==
+		 __builtin_offsetof(struct epoll_event, data),
+		 "myepoll_event.data offset");
+#endif
+
+#define __MYEPOLL_SAME(mine, native) \
+	__MYEPOLL_ASSERT((__u32)(mine) == (__u32)(native), #mine)
+#ifdef EPOLL_CTL_ADD
+__MYEPOLL_SAME(MYEPOLL_CTL_ADD, EPOLL_CTL_ADD);
+__MYEPOLL_SAME(MYEPOLL_CTL_DEL, EPOLL_CTL_DEL);
+__MYEPOLL_SAME(MYEPOLL_CTL_MOD, EPOLL_CTL_MOD);
+#endif
+#ifdef EPOLL_CLOEXEC
+__MYEPOLL_SAME(MYEPOLL_CLOEXEC, EPOLL_CLOEXEC);
+#endif
+#ifdef O_CLOEXEC
+__MYEPOLL_SAME(MYEPOLL_CLOEXEC, O_CLOEXEC);
+#endif
+#ifdef EPOLLIN
+__MYEPOLL_SAME(MYEPOLL_IN, EPOLLIN);
+__MYEPOLL_SAME(MYEPOLL_PRI, EPOLLPRI);
+__MYEPOLL_SAME(MYEPOLL_OUT, EPOLLOUT);
+__MYEPOLL_SAME(MYEPOLL_ERR, EPOLLERR);
+__MYEPOLL_SAME(MYEPOLL_HUP, EPOLLHUP);
+__MYEPOLL_SAME(MYEPOLL_RDNORM, EPOLLRDNORM);
+__MYEPOLL_SAME(MYEPOLL_RDBAND, EPOLLRDBAND);
+__MYEPOLL_SAME(MYEPOLL_WRNORM, EPOLLWRNORM);
+__MYEPOLL_SAME(MYEPOLL_WRBAND, EPOLLWRBAND);
+__MYEPOLL_SAME(MYEPOLL_MSG, EPOLLMSG);
+__MYEPOLL_SAME(MYEPOLL_RDHUP, EPOLLRDHUP);
+__MYEPOLL_SAME(MYEPOLL_EXCLUSIVE, EPOLLEXCLUSIVE);
+__MYEPOLL_SAME(MYEPOLL_WAKEUP, EPOLLWAKEUP);
+__MYEPOLL_SAME(MYEPOLL_ONESHOT, EPOLLONESHOT);
+__MYEPOLL_SAME(MYEPOLL_ET, EPOLLET);
+#endif
+#ifdef EPOLLNVAL	/* the kernel's header only */
+__MYEPOLL_SAME(MYEPOLL_NVAL, EPOLLNVAL);
+#endif
+#undef __MYEPOLL_SAME
+#undef __MYEPOLL_ASSERT
+#endif /* __MYEPOLL_ASSERT */
 
 #endif /* _UAPI_LINUX_MYEPOLL_H */

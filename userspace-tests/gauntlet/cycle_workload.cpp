@@ -12,10 +12,10 @@
 #include <map>
 #include <set>
 
+#include "calls.hpp"
 #include "cycle_workload.hpp"
 #include "fdinfo.hpp"
 #include "format.hpp"
-#include "uapi.hpp"
 
 namespace gauntlet
 {
@@ -95,7 +95,7 @@ std::string run_cycle_workload(Rng &rng, std::vector<Endpoint> *survivors)
 {
     UniqueFd dev = open_device();
     if (!dev)
-        return "open /dev/myepoll: " + rc_name(-errno);
+        return "open " MYEPOLL_DEVICE ": " + rc_name(-errno);
     const int i_fd = create(dev.get(), O_CLOEXEC), j_fd = create(dev.get(), 0);
     UniqueFd outer(i_fd), inner(j_fd);
     if (i_fd < 0 || j_fd < 0)
@@ -178,7 +178,7 @@ std::string run_watch_limit(unsigned limit)
 {
     UniqueFd dev = open_device();
     if (!dev)
-        return "open /dev/myepoll: " + rc_name(-errno);
+        return "open " MYEPOLL_DEVICE ": " + rc_name(-errno);
     UniqueFd instance(create(dev.get(), O_CLOEXEC));
     if (!instance)
         return "CREATE failed";

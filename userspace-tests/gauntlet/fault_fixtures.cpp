@@ -9,10 +9,10 @@
 #include <exception>
 #include <set>
 
+#include "calls.hpp"
 #include "fault_fixtures.hpp"
 #include "fdinfo.hpp"
 #include "format.hpp"
-#include "uapi.hpp"
 #include "usable.hpp"
 
 namespace gauntlet

@@ -17,11 +17,11 @@
 #include <string>
 #include <vector>
 
+#include "calls.hpp"
 #include "fault_fixtures.hpp"
 #include "fdinfo.hpp"
 #include "format.hpp"
 #include "parts.hpp"
-#include "uapi.hpp"
 
 namespace gauntlet
 {
@@ -117,7 +117,7 @@ int run_faults(const Options &options, Report &report)
 
     UniqueFd dev = open_device();
     if (!dev) {
-        report.fail("setup", "cannot open /dev/myepoll: " + rc_name(-errno));
+        report.fail("setup", "cannot open " MYEPOLL_DEVICE ": " + rc_name(-errno));
         return 1;
     }
     const int made = create(dev.get(), O_CLOEXEC);

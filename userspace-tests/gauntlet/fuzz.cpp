@@ -15,11 +15,11 @@
 #include <thread>
 #include <vector>
 
+#include "calls.hpp"
 #include "format.hpp"
 #include "fuzz_worker.hpp"
 #include "nest_depth.hpp"
 #include "parts.hpp"
-#include "uapi.hpp"
 #include "usable.hpp"
 
 namespace gauntlet
@@ -80,7 +80,7 @@ int run_fuzz(const Options &options, Report &report)
     FuzzShared shared;
     UniqueFd dev = open_device();
     if (!dev) {
-        report.fail("setup", "cannot open /dev/myepoll: " + rc_name(-errno));
+        report.fail("setup", "cannot open " MYEPOLL_DEVICE ": " + rc_name(-errno));
         return 1;
     }
     shared.dev = dev.get();

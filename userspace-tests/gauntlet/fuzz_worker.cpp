@@ -10,9 +10,9 @@
 #include <exception>
 #include <string>
 
+#include "calls.hpp"
 #include "format.hpp"
 #include "fuzz_worker.hpp"
-#include "uapi.hpp"
 #include "usable.hpp"
 
 namespace gauntlet
@@ -38,7 +38,8 @@ void put(uint64_t addr, const void *data, size_t size)
 
 bool known_cmd(unsigned long cmd)
 {
-    return cmd == kIocCreate || cmd == kIocCtl || cmd == kIocWait || cmd == kIocVersion;
+    return cmd == MYEPOLL_IOC_CREATE || cmd == MYEPOLL_IOC_CTL || cmd == MYEPOLL_IOC_WAIT ||
+           cmd == MYEPOLL_IOC_VERSION;
 }
 
 // ioctl types the VFS (or the tty layer, were a tty ever reached) acts on
@@ -77,8 +78,12 @@ FuzzWorker::FuzzWorker(FuzzShared &shared, uint64_t seed, unsigned index)
     }
     // Safe structs on the read-only page: DEL of a never-open fd (EBADF), and
     // a WAIT for at most one event that does not block.
-    const CtlArgs ctl_args{EPOLL_CTL_DEL, shared_.closed_base + 15, 0};
-    const WaitArgs wait_args{arena_.output_tail(sizeof(Event)), 1, 0, 0, 0, 0};
+    const struct myepoll_ctl ctl_args {
+        EPOLL_CTL_DEL, shared_.closed_base + 15, 0
+    };
+    const struct myepoll_wait wait_args {
+        arena_.output_tail(sizeof(Event)), 1, 0, 0, 0, 0
+    };
     arena_.set_read_only_structs(&ctl_args, sizeof(ctl_args), &wait_args, sizeof(wait_args));
 }
 
@@ -184,7 +189,7 @@ void FuzzWorker::call_create(const Fd &on)
         flags = 1UL << rng_.below(64);
     else
         flags = rng_.next();
-    const long rc = raw_ioctl(on.fd, kIocCreate, flags);
+    const long rc = raw_ioctl(on.fd, MYEPOLL_IOC_CREATE, flags);
     record("CREATE", rc);
     if (rc >= 0) {
         UniqueFd made(static_cast<int>(rc));
@@ -194,8 +199,8 @@ void FuzzWorker::call_create(const Fd &on)
             shared_.problems.add(flags >> 32 != 0 ? "create-flags-high-bits" : "errno-contract",
                                  "CREATE with flags " + hex(flags) +
                                      " (unknown bits) succeeded, expected EINVAL");
-        const long version = raw_ioctl(made.get(), kIocVersion, 0);
-        if (on.cls == FdClass::Device && version != kAbiVersion)
+        const long version = raw_ioctl(made.get(), MYEPOLL_IOC_VERSION, 0);
+        if (on.cls == FdClass::Device && version != MYEPOLL_ABI_VERSION)
             shared_.problems.add("success-values",
                                  "VERSION of a new instance: " + rc_name(version));
         if (on.cls == FdClass::Device && instances_.size() < kMaxOwnInstances)
@@ -222,7 +227,8 @@ void FuzzWorker::call_create(const Fd &on)
 
 void FuzzWorker::call_ctl(const Fd &on)
 {
-    CtlArgs a{};
+    struct myepoll_ctl a {
+    };
     const uint64_t r = rng_.below(100);
     a.op = r < 35   ? EPOLL_CTL_ADD
            : r < 55 ? EPOLL_CTL_MOD
@@ -240,12 +246,12 @@ void FuzzWorker::call_ctl(const Fd &on)
     if (is_writable(event_kind))
         put(a.event, &event, sizeof(event));
     PtrKind args_kind;
-    uint64_t args = arena_.input(rng_, sizeof(CtlArgs), &args_kind);
+    uint64_t args = arena_.input(rng_, sizeof(struct myepoll_ctl), &args_kind);
     if (args_kind == PtrKind::ReadOnly)
         args = arena_.read_only_ctl();
     if (is_writable(args_kind))
         put(args, &a, sizeof(a));
-    const long rc = raw_ioctl(on.fd, kIocCtl, args);
+    const long rc = raw_ioctl(on.fd, MYEPOLL_IOC_CTL, args);
     record("CTL", rc);
     if (rc > 0)
         shared_.problems.add("success-values", "CTL returned " + std::to_string(rc));
@@ -302,7 +308,8 @@ void FuzzWorker::call_ctl(const Fd &on)
 
 void FuzzWorker::call_wait(const Fd &on)
 {
-    WaitArgs w{};
+    struct myepoll_wait w {
+    };
     PtrKind events_kind;
     w.events = arena_.output(rng_, &events_kind);
     const uint64_t r = rng_.below(100);
@@ -329,12 +336,12 @@ void FuzzWorker::call_wait(const Fd &on)
             rng_.chance(85) ? kKernelSigsetSize : rng_.pick<uint64_t>({0, 4, 16, 128, rng_.next()});
     }
     PtrKind args_kind;
-    uint64_t args = arena_.input(rng_, sizeof(WaitArgs), &args_kind);
+    uint64_t args = arena_.input(rng_, sizeof(struct myepoll_wait), &args_kind);
     if (args_kind == PtrKind::ReadOnly)
         args = arena_.read_only_wait();
     if (is_writable(args_kind))
         put(args, &w, sizeof(w));
-    const long rc = raw_ioctl(on.fd, kIocWait, args);
+    const long rc = raw_ioctl(on.fd, MYEPOLL_IOC_WAIT, args);
     record("WAIT", rc);
 
     switch (on.cls) {
@@ -393,18 +400,18 @@ void FuzzWorker::call_wait(const Fd &on)
 
 void FuzzWorker::call_version(const Fd &on)
 {
-    const long rc = raw_ioctl(on.fd, kIocVersion, rng_.next());
+    const long rc = raw_ioctl(on.fd, MYEPOLL_IOC_VERSION, rng_.next());
     record("VERSION", rc);
     switch (on.cls) {
     case FdClass::Instance:
     case FdClass::Device:
-        contract("VERSION", rc, kAbiVersion, "");
+        contract("VERSION", rc, MYEPOLL_ABI_VERSION, "");
         break;
     case FdClass::Closed:
         contract("VERSION", rc, -EBADF, "on a closed fd");
         break;
     case FdClass::Unknown:
-        if (rc != kAbiVersion)
+        if (rc != MYEPOLL_ABI_VERSION)
             whitelist("VERSION", rc, {EBADF, ENOTTY}, "on a recently closed fd");
         break;
     default:
@@ -418,12 +425,12 @@ void FuzzWorker::call_unknown(const Fd &on)
     do {
         const uint64_t r = rng_.below(100);
         if (r < 40) // a near miss: a known number with another direction or size
-            cmd = make_cmd(static_cast<unsigned>(rng_.below(4)), kIocMagic,
+            cmd = make_cmd(static_cast<unsigned>(rng_.below(4)), MYEPOLL_IOC_MAGIC,
                            static_cast<unsigned>(rng_.below(5)),
                            rng_.pick<unsigned>({0, 4, 8, 12, 16, 24, 32, 40, 48, 64,
                                                 static_cast<unsigned>(rng_.below(0x4000))}));
         else if (r < 70)
-            cmd = make_cmd(static_cast<unsigned>(rng_.below(4)), kIocMagic,
+            cmd = make_cmd(static_cast<unsigned>(rng_.below(4)), MYEPOLL_IOC_MAGIC,
                            static_cast<unsigned>(rng_.below(256)),
                            static_cast<unsigned>(rng_.below(0x4000)));
         else

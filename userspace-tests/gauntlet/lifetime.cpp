@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "calls.hpp"
 #include "cycle_workload.hpp"
 #include "format.hpp"
 #include "module_loader.hpp"
@@ -29,7 +30,6 @@
 #include "pollfree.hpp"
 #include "slab_objects.hpp"
 #include "sysfs_file.hpp"
-#include "uapi.hpp"
 #include "usable.hpp"
 
 namespace gauntlet
@@ -62,8 +62,8 @@ std::string rmmod_with_device_open()
 {
     UniqueFd dev = open_device();
     if (!dev)
-        return "open /dev/myepoll: " + rc_name(-errno);
-    std::string why = expect_refused("/dev/myepoll is open");
+        return "open " MYEPOLL_DEVICE ": " + rc_name(-errno);
+    std::string why = expect_refused(MYEPOLL_DEVICE " is open");
     if (!why.empty())
         return why;
     UniqueFd instance(create(dev.get(), O_CLOEXEC));
@@ -79,7 +79,7 @@ std::string rmmod_with_instance_open()
     {
         UniqueFd dev = open_device();
         if (!dev)
-            return "open /dev/myepoll: " + rc_name(-errno);
+            return "open " MYEPOLL_DEVICE ": " + rc_name(-errno);
         instance.reset(create(dev.get(), O_CLOEXEC));
         nested.reset(create(dev.get(), O_CLOEXEC));
     } // only the instances hold the module now
@@ -141,7 +141,7 @@ std::string pollfree(PollfreeEnd end)
 {
     UniqueFd dev = open_device();
     if (!dev)
-        return "open /dev/myepoll: " + rc_name(-errno);
+        return "open " MYEPOLL_DEVICE ": " + rc_name(-errno);
     return run_pollfree(dev.get(), end);
 }
 
@@ -150,8 +150,8 @@ std::string check_unloaded()
 {
     if (module_state(kModule))
         return "still in /proc/modules after rmmod";
-    if (path_exists("/dev/myepoll"))
-        return "/dev/myepoll still exists after rmmod";
+    if (path_exists(MYEPOLL_DEVICE))
+        return MYEPOLL_DEVICE " still exists after rmmod";
     // (A merged cache leaves its alias symlink behind: only a directory counts.)
     if (slab_objects("myep_item") && !slab_objects("myep_item")->merged)
         return "slab cache myep_item still exists after rmmod";
@@ -186,8 +186,8 @@ std::string one_cycle(unsigned c, const std::string &path, Rng &rng,
     const auto state = module_state(kModule);
     if (!state || state->state != "Live" || state->refcount != 0)
         return "after insmod: not live with no users";
-    if (!path_exists("/dev/myepoll"))
-        return "no /dev/myepoll after insmod";
+    if (!path_exists(MYEPOLL_DEVICE))
+        return "no " MYEPOLL_DEVICE " after insmod";
     if (limited) {
         why = run_watch_limit(100);
         if (!why.empty())

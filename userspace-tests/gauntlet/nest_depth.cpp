@@ -5,9 +5,9 @@
 #include <cerrno>
 #include <vector>
 
+#include "calls.hpp"
 #include "format.hpp"
 #include "nest_depth.hpp"
-#include "uapi.hpp"
 
 namespace gauntlet
 {

@@ -10,10 +10,10 @@
 #include <cerrno>
 #include <cstring>
 
+#include "calls.hpp"
 #include "fdinfo.hpp"
 #include "format.hpp"
 #include "pollfree.hpp"
-#include "uapi.hpp"
 #include "usable.hpp"
 
 namespace gauntlet

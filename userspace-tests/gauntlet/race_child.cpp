@@ -5,10 +5,10 @@
 
 #include <cerrno>
 
+#include "calls.hpp"
 #include "race_child.hpp"
 #include "race_tags.hpp"
 #include "rng.hpp"
-#include "uapi.hpp"
 
 namespace gauntlet
 {

@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "calls.hpp"
 #include "fdinfo.hpp"
 #include "format.hpp"
 #include "race_verify.hpp"
-#include "uapi.hpp"
 
 namespace gauntlet
 {

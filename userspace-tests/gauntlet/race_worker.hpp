@@ -6,9 +6,9 @@
 // another thread waits on it.
 #pragma once
 
+#include "calls.hpp"
 #include "race_state.hpp"
 #include "rng.hpp"
-#include "uapi.hpp"
 
 namespace gauntlet
 {

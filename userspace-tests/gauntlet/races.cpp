@@ -62,7 +62,7 @@ int run_races(const Options &options, Report &report)
     }
     s.dev = open_device();
     if (!s.dev) {
-        report.fail("setup", "cannot open /dev/myepoll: " + rc_name(-errno));
+        report.fail("setup", "cannot open " MYEPOLL_DEVICE ": " + rc_name(-errno));
         return 1;
     }
     for (auto &instance : s.stable) {

@@ -3,9 +3,9 @@
 
 #include <exception>
 
+#include "calls.hpp"
 #include "endpoint.hpp"
 #include "format.hpp"
-#include "uapi.hpp"
 
 #include "usable.hpp"
 

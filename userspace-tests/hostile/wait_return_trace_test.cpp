@@ -13,9 +13,9 @@
 #include <gtest/gtest.h>
 
 #include "backend.hpp"
+#include "calls.hpp"
 #include "format.hpp"
 #include "tracefs.hpp"
-#include "uapi.hpp"
 
 using namespace myepoll;
 using namespace myepoll::hostile;
@@ -39,7 +39,8 @@ long failing_wait(const EarlyCase &c, int epfd)
     Event events[4] = {};
     sigset_t mask;
     sigemptyset(&mask);
-    gauntlet::WaitArgs args{};
+    struct myepoll_wait args {
+    };
     args.events = gauntlet::user_ptr(events);
     args.maxevents = 4;
     args.timeout_ns = 0;
@@ -52,7 +53,7 @@ long failing_wait(const EarlyCase &c, int epfd)
         args.flags = 1;
         break;
     case Early::UnreadableArgs:
-        return gauntlet::raw_ioctl(epfd, gauntlet::kIocWait, kUnmapped);
+        return gauntlet::raw_ioctl(epfd, MYEPOLL_IOC_WAIT, kUnmapped);
     case Early::UnreadableSigmask:
         args.sigmask = kUnmapped;
         args.sigsetsize = gauntlet::kKernelSigsetSize;
@@ -61,7 +62,7 @@ long failing_wait(const EarlyCase &c, int epfd)
         args.maxevents = 0;
         break;
     }
-    return gauntlet::raw_ioctl(epfd, gauntlet::kIocWait, gauntlet::user_ptr(&args));
+    return gauntlet::raw_ioctl(epfd, MYEPOLL_IOC_WAIT, gauntlet::user_ptr(&args));
 }
 
 class WaitReturnTrace : public testing::TestWithParam<EarlyCase>

@@ -25,6 +25,8 @@
 #include <thread>
 #include <vector>
 
+#include <linux/myepoll.h>
+
 #include "check.hpp"
 #include "libc_direct.hpp"
 #include "unique_fd.hpp"
@@ -116,7 +118,7 @@ struct NotInstances {
     {
         return {{{"pipe", pipe_r.get()},
                  {"/dev/null", dev_null.get()},
-                 {"/dev/myepoll", device.get()},
+                 {MYEPOLL_DEVICE, device.get()},
                  {"eventfd", eventfd.get()},
                  {"regular file", regular.get()},
                  {"fd -1", -1},
@@ -134,7 +136,7 @@ NotInstances not_instances()
         n.pipe_w.reset(p[1]);
     }
     n.dev_null.reset(::open("/dev/null", O_RDWR | O_CLOEXEC));
-    n.device.reset(::open("/dev/myepoll", O_RDWR | O_CLOEXEC));
+    n.device.reset(::open(MYEPOLL_DEVICE, O_RDWR | O_CLOEXEC));
     n.eventfd.reset(::eventfd(0, EFD_CLOEXEC));
     n.regular.reset(::open("/proc/self/stat", O_RDONLY | O_CLOEXEC));
     return n;

@@ -1,0 +1,16 @@
+/* Helpers shared by the library's sources; not installed. */
+#ifndef LIBMYEPOLL_RESULT_H
+#define LIBMYEPOLL_RESULT_H
+
+#include <stdint.h>
+
+/* A user pointer as the ABI's __u64 field. */
+static inline uint64_t myepoll_user_ptr(const void *p)
+{
+    return (uint64_t)(uintptr_t)p;
+}
+
+/* close(fd), errno as it was before. */
+__attribute__((visibility("hidden"))) void myepoll_close_keep_errno(int fd);
+
+#endif /* LIBMYEPOLL_RESULT_H */
