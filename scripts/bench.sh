@@ -9,7 +9,8 @@
 # Environment: KERNEL (bzImage, required); BENCH_TIMING=icount (default:
 # QEMU counts instructions, 1 vCPU: QEMU 7.2 hangs bringing up a second vCPU
 # under -icount) or tcg (plain TCG, 2 vCPUs, a sanity check); BENCH_ARGS
-# (extra /bin/bench options, e.g. "--sizes 10,100 --only scaling").
+# (extra /bin/bench options, e.g. "--sizes 10,100 --only scaling");
+# BENCH_SUITES (default "bench benchreal"; "bench" skips the servers).
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
 
@@ -30,7 +31,7 @@ tcg) vm=(--smp 2) ;;
 esac
 
 start=$(date +%s)
-bash scripts/vm-run.sh --kernel "$KERNEL" --suites "bench benchreal" --mem 6144 --timeout 1800 \
+bash scripts/vm-run.sh --kernel "$KERNEL" --suites "${BENCH_SUITES:-bench benchreal}" --mem 6144 --timeout 1800 \
 	--append "$append" "${vm[@]}" --log "$log" \
 	--env BENCH_TIMING="$timing" --env BENCH_ARGS="${BENCH_ARGS:-}"
 status=$?

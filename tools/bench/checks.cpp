@@ -67,7 +67,7 @@ void check_control(const Results &r, Cases &cases)
 {
     for (const auto &row : r.control) {
         const bool ok = row.add.median > 0 && row.mod.median > 0 && row.del.median > 0;
-        cases.report("control-n" + std::to_string(row.n) + "-" + std::string(api_name(row.api)), ok,
+        cases.report("control-n" + std::to_string(row.n) + "-" + control_label(row), ok,
                      "a ctl rate is zero");
     }
 }

@@ -80,7 +80,7 @@ void control_table(const Config &c, const Results &r, std::FILE *out)
                    "add_instr", "ratio_add", "ratio_add_cold", "ratio_mod", "ratio_del"});
     for (const auto &row : r.control) {
         const ControlRow *nat = native_of(r.control, row.n);
-        t.add({c.timing, std::to_string(row.n), name(row.api), fixed(row.add.median),
+        t.add({c.timing, std::to_string(row.n), control_label(row), fixed(row.add.median),
                fixed(row.add_cold), fixed(row.mod.median), fixed(row.del.median),
                row.add.median > 0 ? instructions(c, 1e9 / row.add.median) : "-",
                fixed(nat ? ratio(row.add.median, nat->add.median) : 0, 3),

@@ -31,9 +31,13 @@ struct LatencyRow {
 struct ControlRow {
     std::size_t n;
     Api api;
+    unsigned batch;        // ops per call: 1, or MYEPOLL_IOC_CTL_BATCH's nr (myepoll)
     Summary add, mod, del; // operations per second over the reps
     double add_cold;       // ADD per second of the first rep (myepoll: marks created)
 };
+
+// "native", "myepoll", "myepoll-batch64": a control row's configuration.
+std::string control_label(const ControlRow &row);
 
 struct MemoryRow {
     std::size_t n;
