@@ -172,7 +172,8 @@ uninstall:
 SRCDIR  ?= $(PREFIX)/src
 VERSION ?= $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' scripts/dist/dkms.conf)
 DKMSDIR  = $(SRCDIR)/myepoll-$(VERSION)
-DKMS_SOURCES := Makefile Kbuild $(filter-out %.mod.c,$(wildcard module/Kbuild module/*.[ch] \
+# The Makefile includes libmyepoll.mk: it ships with it.
+DKMS_SOURCES := Makefile Kbuild tools/libmyepoll/libmyepoll.mk $(filter-out %.mod.c,$(wildcard module/Kbuild module/*.[ch] \
 	module/tests/Kbuild module/tests/*.[ch])) uapi/linux/myepoll.h scripts/module-btf.sh scripts/kernel-vmlinux.sh \
 	scripts/extract-vmlinux.py
 dkms-install:
