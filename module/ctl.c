@@ -3,6 +3,9 @@
  * ctl.c - MYEPOLL_IOC_CTL: ADD / MOD / DEL, with native epoll_ctl()'s
  * checks in native's order, and the checks on the graph of nested
  * instances: loops, depth, and the number of wakeup paths.
+ * MYEPOLL_IOC_CTL_BATCH applies an array of them, one by one, each as
+ * MYEPOLL_IOC_CTL; it copies the array in and the results out with no
+ * lock held.
  *
  * Everything here runs in process context with ep->mtx held.  An ADD that
  * can change the nesting graph (the target is an instance, or an instance
@@ -380,7 +383,8 @@ static int myep_batch_op(struct myep *ep, const struct myepoll_ctl_op *op)
 /*
  * MYEPOLL_IOC_CTL_BATCH: the whole array is copied in before any op, and
  * the results out after every lock is dropped, so that no lock is held
- * across a user-memory access.
+ * across a user-memory access.  Up to MYEPOLL_BATCH_MAX ops, each as long
+ * as one MYEPOLL_IOC_CTL: the loop yields between them.
  */
 int myep_ioctl_ctl_batch(struct myep *ep, const void __user *uarg)
 {
@@ -403,8 +407,10 @@ int myep_ioctl_ctl_batch(struct myep *ep, const void __user *uarg)
 	err = -EFAULT;
 	if (copy_from_user(ops, uops, size))
 		goto out;
-	for (i = 0; i < args.nr; i++)
+	for (i = 0; i < args.nr; i++) {
 		ops[i].result = myep_batch_op(ep, &ops[i]);
+		cond_resched();
+	}
 	err = copy_to_user(uops, ops, size) ? -EFAULT : args.nr;
 out:
 	kvfree(ops);
