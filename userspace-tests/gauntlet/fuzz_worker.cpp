@@ -39,7 +39,7 @@ void put(uint64_t addr, const void *data, size_t size)
 bool known_cmd(unsigned long cmd)
 {
     return cmd == MYEPOLL_IOC_CREATE || cmd == MYEPOLL_IOC_CTL || cmd == MYEPOLL_IOC_WAIT ||
-           cmd == MYEPOLL_IOC_VERSION;
+           cmd == MYEPOLL_IOC_CTL_BATCH || cmd == MYEPOLL_IOC_VERSION;
 }
 
 // ioctl types the VFS (or the tty layer, were a tty ever reached) acts on
