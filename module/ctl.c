@@ -330,20 +330,22 @@ out_graph:
 }
 EXPORT_SYMBOL_IF_KUNIT(myep_ctl_file);
 
-static int myep_ctl_fd(struct myep *ep, const struct myepoll_ctl *args,
+/*
+ * epoll_ctl(ep, @op, @fd, @event) once @event is read (DEL: unused), traced
+ * as applied: the one path of MYEPOLL_IOC_CTL and of each batched op.
+ */
+static int myep_ctl_fd(struct myep *ep, int op, int fd,
 		       struct epoll_event *event)
 {
-	struct fd tf;
-	int err;
+	struct fd tf = fdget(fd);
+	int err = -EBADF;
 
-	if (myep_op_has_event(args->op) &&
-	    copy_from_user(event, u64_to_user_ptr(args->event), sizeof(*event)))
-		return -EFAULT;
-	tf = fdget(args->fd);
-	if (!fd_file(tf))
-		return -EBADF;
-	err = myep_ctl_file(ep, args->op, fd_file(tf), args->fd, event);
-	fdput(tf);
+	if (fd_file(tf)) {
+		err = myep_ctl_file(ep, op, fd_file(tf), fd, event);
+		fdput(tf);
+	}
+	trace_myepoll_ctl(ep, op, fd, myep_op_has_event(op) ? event->events : 0,
+			  err);
 	return err;
 }
 
@@ -351,33 +353,26 @@ int myep_ioctl_ctl(struct myep *ep, const void __user *uarg)
 {
 	struct epoll_event event = {};
 	struct myepoll_ctl args;
-	int err;
 
 	if (copy_from_user(&args, uarg, sizeof(args)))
 		return -EFAULT;
-	err = myep_ctl_fd(ep, &args, &event);
-	trace_myepoll_ctl(ep, args.op, args.fd, event.events, err);
-	return err;
+	if (myep_op_has_event(args.op) &&
+	    copy_from_user(&event, u64_to_user_ptr(args.event), sizeof(event))) {
+		trace_myepoll_ctl(ep, args.op, args.fd, event.events, -EFAULT);
+		return -EFAULT;
+	}
+	return myep_ctl_fd(ep, args.op, args.fd, &event);
 }
 
-/* One op of a batch, as MYEPOLL_IOC_CTL once its arguments are read. */
+/* One op of a batch: its event is inline. */
 static int myep_batch_op(struct myep *ep, const struct myepoll_ctl_op *op)
 {
 	struct epoll_event event = {
 		.events = op->events,
 		.data = op->data,
 	};
-	struct fd tf;
-	int err = -EBADF;
 
-	tf = fdget(op->fd);
-	if (fd_file(tf)) {
-		err = myep_ctl_file(ep, op->op, fd_file(tf), op->fd, &event);
-		fdput(tf);
-	}
-	trace_myepoll_ctl(ep, op->op, op->fd,
-			  myep_op_has_event(op->op) ? event.events : 0, err);
-	return err;
+	return myep_ctl_fd(ep, op->op, op->fd, &event);
 }
 
 /*
