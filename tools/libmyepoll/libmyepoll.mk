@@ -13,7 +13,7 @@
 # test/header_check.cpp for C++).
 LIBMYEPOLL_DIR     := tools/libmyepoll
 LIBMYEPOLL_BUILD   := $(BUILD)/libmyepoll
-LIBMYEPOLL_VERSION := 1.0.0
+LIBMYEPOLL_VERSION := 1.1.0
 LIBMYEPOLL_SONAME  := libmyepoll.so.1
 LIBMYEPOLL_INCLUDE := -I$(CURDIR)/uapi -I$(CURDIR)/$(LIBMYEPOLL_DIR)/include
 LIBMYEPOLL_CFLAGS  := -O2 -g -std=gnu11 -Wall -Wextra -Werror -fPIC $(LIBMYEPOLL_INCLUDE)

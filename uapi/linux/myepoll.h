@@ -16,6 +16,9 @@
  *   ioctl(epfd, MYEPOLL_IOC_CTL, &ctl);		// epoll_ctl()
  *   n = ioctl(epfd, MYEPOLL_IOC_WAIT, &wait);		// epoll_pwait2()
  *   n = ioctl(epfd, MYEPOLL_IOC_CTL_BATCH, &batch);	// nr epoll_ctl()s
+ *   ioctl(epfd, MYEPOLL_IOC_RING_SETUP, &setup);	// a shared ready ring
+ *   ring = mmap(NULL, setup.map_size, PROT_READ | PROT_WRITE,
+ *		 MAP_SHARED, epfd, 0);
  *
  * User space normally goes through libmyepoll (<libmyepoll.h>), which
  * wraps these calls with glibc's epoll conventions.
@@ -32,8 +35,8 @@
 #include <linux/ioctl.h>
 
 #define MYEPOLL_DEVICE		"/dev/myepoll"
-/* 1: CREATE, CTL, WAIT.  2: CTL_BATCH. */
-#define MYEPOLL_ABI_VERSION	2
+/* 1: CREATE, CTL, WAIT.  2: CTL_BATCH.  3: RING_SETUP, mmap(). */
+#define MYEPOLL_ABI_VERSION	3
 
 /* Flags of MYEPOLL_IOC_CREATE, as epoll_create1(): EPOLL_CLOEXEC. */
 #define MYEPOLL_CLOEXEC		02000000	/* O_CLOEXEC */
@@ -127,15 +130,71 @@ struct myepoll_ctl_batch {
 	__u32 flags;		/* reserved, must be 0 */
 };
 
+/*
+ * The shared ready ring (docs/abi.md, "The ready ring").  MYEPOLL_IOC_RING_SETUP
+ * on an instance with no item yet allocates a ring of `entries` slots; the
+ * instance fd is then mmap()ed (offset 0, map_size bytes, MAP_SHARED, PROT_READ
+ * | PROT_WRITE): a struct myepoll_ring_header at offset 0 and the entries at
+ * MYEPOLL_RING_ENTRIES_OFFSET.
+ *
+ * The module is the only producer: it fills entries[tail & mask] and then
+ * stores tail + 1 with release semantics.  User space is the consumer: it
+ * loads tail with acquire semantics, takes each entry's events with an atomic
+ * exchange to 0 (the module may OR more bits into an entry it has published
+ * and not yet seen taken), and stores head with release semantics once it is
+ * done with the entries before it.  An item has at most one entry between
+ * head and tail.  When the ring is full, ready items stay on the instance's
+ * ready list and MYEPOLL_RING_OVERFLOW is set; WAIT publishes them.
+ *
+ * On a ring instance MYEPOLL_IOC_WAIT takes no events buffer (events 0,
+ * maxevents the most items it may publish): it publishes the ready list's
+ * items into the ring, or sleeps until the ring has an entry, and returns the
+ * number of entries the ring holds (0 on timeout).
+ *
+ * The module never trusts what user space writes here: it reads head once
+ * per publication, masks every index and keeps tail, mask and the ring's size
+ * in kernel memory.  A bad head or entry can only change what this instance
+ * delivers to its own user.
+ */
+struct myepoll_ring_entry {
+	__u64 data;		/* the item's epoll_event data */
+	__u32 events;		/* ready events; the consumer exchanges it to 0 */
+	__u32 reserved;
+};
+
+struct myepoll_ring_header {
+	__u32 head;		/* written by user space: next entry to take */
+	__u32 pad0[15];		/* head has its own cache line */
+	__u32 tail;		/* written by the module: next entry to fill */
+	__u32 mask;		/* entries - 1 */
+	__u32 flags;		/* MYEPOLL_RING_OVERFLOW */
+	__u32 pad1[13];
+};
+
+/* Set by the module: ready items wait on the ready list, call WAIT. */
+#define MYEPOLL_RING_OVERFLOW		(1U << 0)
+
+#define MYEPOLL_RING_ENTRIES_OFFSET	128
+/* Entries of a ring: a power of two from 2 to MYEPOLL_RING_MAX_ENTRIES. */
+#define MYEPOLL_RING_MAX_ENTRIES	32768
+
+/* Argument of MYEPOLL_IOC_RING_SETUP. */
+struct myepoll_ring_setup {
+	__u32 entries;		/* in: a power of two, 2 .. MAX_ENTRIES */
+	__u32 flags;		/* reserved, must be 0 */
+	__u64 map_size;		/* out: bytes to mmap() at offset 0 */
+};
+
 #define MYEPOLL_IOC_MAGIC	0xE9
 #define MYEPOLL_IOC_VERSION	_IO(MYEPOLL_IOC_MAGIC, 0)
 #define MYEPOLL_IOC_CREATE	_IO(MYEPOLL_IOC_MAGIC, 1)
 #define MYEPOLL_IOC_CTL		_IOW(MYEPOLL_IOC_MAGIC, 2, struct myepoll_ctl)
 #define MYEPOLL_IOC_WAIT	_IOW(MYEPOLL_IOC_MAGIC, 3, struct myepoll_wait)
 #define MYEPOLL_IOC_CTL_BATCH	_IOW(MYEPOLL_IOC_MAGIC, 4, struct myepoll_ctl_batch)
+#define MYEPOLL_IOC_RING_SETUP	_IOWR(MYEPOLL_IOC_MAGIC, 5, struct myepoll_ring_setup)
 
 /*
- * Further ioctls go here, numbered from 5 on, each with its argument struct
+ * Further ioctls go here, numbered from 6 on, each with its argument struct
  * above and its layout asserts below.
  */
 
@@ -153,6 +212,14 @@ __MYEPOLL_ASSERT(sizeof(struct myepoll_wait) == 40, "myepoll_wait layout");
 __MYEPOLL_ASSERT(sizeof(struct myepoll_ctl_op) == 24, "myepoll_ctl_op layout");
 __MYEPOLL_ASSERT(sizeof(struct myepoll_ctl_batch) == 16,
 		 "myepoll_ctl_batch layout");
+__MYEPOLL_ASSERT(sizeof(struct myepoll_ring_entry) == 16,
+		 "myepoll_ring_entry layout");
+__MYEPOLL_ASSERT(sizeof(struct myepoll_ring_header) ==
+		 MYEPOLL_RING_ENTRIES_OFFSET, "myepoll_ring_header layout");
+__MYEPOLL_ASSERT(__builtin_offsetof(struct myepoll_ring_header, tail) == 64,
+		 "myepoll_ring_header.tail offset");
+__MYEPOLL_ASSERT(sizeof(struct myepoll_ring_setup) == 16,
+		 "myepoll_ring_setup layout");
 #ifdef __x86_64__
 __MYEPOLL_ASSERT(sizeof(struct myepoll_event) == 12, "packed myepoll_event");
 #endif

@@ -115,6 +115,39 @@ int myepoll_abi_version(void);
  */
 int myepoll_fd_abi_version(int fd);
 
+/*
+ * The shared ready ring (docs/abi.md): events published by the module into
+ * memory shared with user space, taken without a system call while there
+ * are any.  myepoll_ring_create() sets up a ring of entries slots (a power
+ * of two, 2 .. MYEPOLL_RING_MAX_ENTRIES) on an instance with no item yet and
+ * maps it; NULL with errno (EINVAL, EBUSY: already a ring or items, ENOMEM,
+ * ENOTTY: a module before ABI 3).  myepoll_ring_destroy() unmaps it; the
+ * instance fd stays open and stays a ring instance.
+ */
+struct myepoll_ring;
+struct myepoll_ring *myepoll_ring_create(int epfd, unsigned int entries);
+void myepoll_ring_destroy(struct myepoll_ring *ring);
+int myepoll_ring_fd(const struct myepoll_ring *ring);
+
+/*
+ * Take up to maxevents events from the ring without blocking: returns how
+ * many (0 when it is empty), or -1 with EINVAL.  Threads are serialized.
+ */
+int myepoll_ring_harvest(struct myepoll_ring *ring, struct myepoll_event *events, int maxevents);
+
+/*
+ * epoll_pwait2() over the ring: takes what the ring holds; when it is empty,
+ * calls WAIT (which publishes the ready list's items, or sleeps until the
+ * ring has an entry) and takes again.  timeout_ns and sigmask as
+ * myepoll_wait_ns().  Returns the number of events, 0 on timeout, or -1
+ * with errno (EINTR, EFAULT, EINVAL).
+ */
+int myepoll_ring_wait(struct myepoll_ring *ring, struct myepoll_event *events, int maxevents,
+                      long long timeout_ns, const sigset_t *sigmask, size_t sigsetsize);
+
+/* The header's flags: MYEPOLL_RING_OVERFLOW when WAIT has items to publish. */
+int myepoll_ring_flags(const struct myepoll_ring *ring);
+
 #ifdef __cplusplus
 }
 #endif
