@@ -198,7 +198,17 @@ void myep_queue_ready(struct myep *ep, struct myep_item *item);
 void myep_poll_safewake(struct myep *ep, struct myep_item *item,
 			__poll_t pollflags);
 
-/* ring.c */
+/* ring.c: the shared ready ring of an instance. */
+struct myep_ring {
+	struct myepoll_ring_header *hdr;	/* user-writable */
+	struct myepoll_ring_entry *entries;	/* user-writable */
+	u32 mask;
+	u32 tail;		/* the next entry to fill; hdr->tail is a copy */
+	unsigned int nr_pages;
+	struct page *pages[];
+};
+
+
 int myep_ring_setup(struct myep *ep, void __user *uarg);
 int myep_ring_mmap(struct myep *ep, struct vm_area_struct *vma);
 void myep_ring_free(struct myep_ring *ring);

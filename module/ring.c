@@ -33,15 +33,6 @@
 
 #include "myep.h"
 
-struct myep_ring {
-	struct myepoll_ring_header *hdr;	/* user-writable */
-	struct myepoll_ring_entry *entries;	/* user-writable */
-	u32 mask;
-	u32 tail;		/* the next entry to fill; hdr->tail is a copy */
-	unsigned int nr_pages;
-	struct page *pages[];
-};
-
 static size_t myep_ring_bytes(u32 entries)
 {
 	return MYEPOLL_RING_ENTRIES_OFFSET +
