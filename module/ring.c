@@ -124,7 +124,9 @@ int myep_ring_mmap(struct myep *ep, struct vm_area_struct *vma)
 
 	if (!ring)
 		return -ENODEV;
-	if (vma->vm_pgoff || nr > ring->nr_pages)
+	/* A private copy would hide user space's head from the module. */
+	if (!(vma->vm_flags & VM_SHARED) || vma->vm_pgoff ||
+	    nr > ring->nr_pages)
 		return -EINVAL;
 	myep_vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
 	return vm_insert_pages(vma, vma->vm_start, ring->pages, &nr);
