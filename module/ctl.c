@@ -174,7 +174,7 @@ static int myep_insert(struct myep *ep, const struct epoll_event *event,
 		myep_remove(ep, item);
 		return -EINVAL;
 	}
-	err = myep_register_pollwait(item, &revents);
+	err = myep_register_pollwait(item, tfile, &revents);
 	if (err) {
 		myep_remove(ep, item);
 		return err;
@@ -184,8 +184,11 @@ static int myep_insert(struct myep *ep, const struct epoll_event *event,
 	return 0;
 }
 
-static int myep_modify(struct myep *ep, struct myep_item *item,
-		       const struct epoll_event *event)
+/* @tfile is @item's file, to which the caller holds a reference. */
+static __always_inline int myep_modify(struct myep *ep,
+				       struct myep_item *item,
+				       struct file *tfile,
+				       const struct epoll_event *event)
 {
 	poll_table pt;
 
@@ -204,7 +207,7 @@ static int myep_modify(struct myep *ep, struct myep_item *item,
 	 * sees an event that raced with the new mask, or the callback does.
 	 */
 	smp_mb();
-	if (myep_item_poll(item, &pt, 1))
+	if (myep_poll_file(item, tfile, &pt, 1))
 		myep_queue_ready(ep, item);
 	return 0;
 }
@@ -218,8 +221,12 @@ static int myep_modify(struct myep *ep, struct myep_item *item,
  */
 static bool myep_is_native_epoll(const struct file *file)
 {
-	return !myep_is_instance(file) &&
-	       !strcmp(file->f_path.dentry->d_name.name, "[eventpoll]");
+	static const char name[] = "[eventpoll]";
+	const struct qstr *d_name = &file->f_path.dentry->d_name;
+
+	/* The length first: a socket, a pipe or an eventfd stop there. */
+	return d_name->len == sizeof(name) - 1 && !myep_is_instance(file) &&
+	       !strcmp(d_name->name, name);
 }
 
 static bool myep_op_has_event(int op)
@@ -241,31 +248,16 @@ static bool myep_exclusive_invalid(int op, const struct epoll_event *event,
 }
 
 /*
- * Take ep->mtx for @op on @tfile; for an ADD that can change the graph,
- * take myep_graph_mutex first and check for loops (as do_epoll_ctl():
- * when ep is watched, when a check is walking it, or when the target is
- * an instance).  Sets *@full_check when the graph mutex is held.
+ * Does @op on @tfile need myep_graph_mutex (ep->mtx held)?  As
+ * do_epoll_ctl(): an ADD when ep is watched by an instance, when a check
+ * is walking it, or when the target is an instance.
  */
-static int myep_lock_for_ctl(struct myep *ep, int op, struct file *tfile,
-			     bool *full_check)
+static bool myep_ctl_needs_graph(struct myep *ep, int op, struct file *tfile)
 {
-	mutex_lock(&ep->mtx);
-	*full_check = false;
-	if (op != EPOLL_CTL_ADD ||
-	    (!myep_file_watched(ep->file) &&
-	     READ_ONCE(ep->gen) != READ_ONCE(myep_loop_gen) &&
-	     !myep_is_instance(tfile)))
-		return 0;
-
-	myep_unlock(ep);
-	mutex_lock(&myep_graph_mutex);
-	WRITE_ONCE(myep_loop_gen, myep_loop_gen + 1);
-	*full_check = true;
-	if (myep_is_instance(tfile) &&
-	    myep_loop_found(ep, tfile->private_data))
-		return -ELOOP;
-	mutex_lock(&ep->mtx);
-	return 0;
+	return op == EPOLL_CTL_ADD &&
+	       (READ_ONCE(ep->watchers) ||
+		READ_ONCE(ep->gen) == READ_ONCE(myep_loop_gen) ||
+		myep_is_instance(tfile));
 }
 
 static void myep_unlock_graph(void)
@@ -276,29 +268,37 @@ static void myep_unlock_graph(void)
 }
 
 /*
- * epoll_ctl() once the target is known: everything after the fd lookup, in
- * native's order.  The caller holds a reference to @tfile.
+ * The checks of epoll_ctl() that need no lock, in native's order: EPERM,
+ * then EINVAL.  The caller holds a reference to @tfile.
  */
-int myep_ctl_file(struct myep *ep, int op, struct file *tfile, int fd,
-		  struct epoll_event *event)
+static __always_inline int myep_ctl_check(struct myep *ep, int op,
+					  struct file *tfile,
+					  struct epoll_event *event)
 {
-	struct myep_item *item;
-	bool full_check;
-	int err;
-
 	if (!file_can_poll(tfile))
 		return -EPERM;
+	if (op == EPOLL_CTL_DEL)
+		return tfile == ep->file ? -EINVAL : 0;
 	/* As ep_take_care_of_epollwakeup(): kept only where it could apply. */
-	if (myep_op_has_event(op) && (event->events & EPOLLWAKEUP) &&
+	if ((event->events & EPOLLWAKEUP) &&
 	    (!IS_ENABLED(CONFIG_PM_SLEEP) || !capable(CAP_BLOCK_SUSPEND)))
 		event->events &= ~EPOLLWAKEUP;
 	if (tfile == ep->file || myep_exclusive_invalid(op, event, tfile) ||
 	    (op == EPOLL_CTL_ADD && myep_is_native_epoll(tfile)))
 		return -EINVAL;
+	return 0;
+}
 
-	err = myep_lock_for_ctl(ep, op, tfile, &full_check);
-	if (err)
-		goto out_graph;
+/*
+ * The rest of epoll_ctl(), ep->mtx held (and myep_graph_mutex if
+ * @full_check): the lookup and the op.
+ */
+static __always_inline int myep_ctl_locked(struct myep *ep, int op,
+					   struct file *tfile, int fd,
+					   struct epoll_event *event,
+					   bool full_check)
+{
+	struct myep_item *item;
 
 	/* Dead items out first: a new file at a reused address is a new key. */
 	if (unlikely(!llist_empty(&ep->dead)))
@@ -307,59 +307,76 @@ int myep_ctl_file(struct myep *ep, int op, struct file *tfile, int fd,
 	switch (op) {
 	case EPOLL_CTL_ADD:
 		event->events |= EPOLLERR | EPOLLHUP;
-		err = item ? -EEXIST :
-			     myep_insert(ep, event, tfile, fd, full_check);
-		break;
+		return item ? -EEXIST :
+			      myep_insert(ep, event, tfile, fd, full_check);
 	case EPOLL_CTL_DEL:
-		err = -ENOENT;
-		if (item) {
-			myep_remove(ep, item);
-			err = 0;
-		}
-		break;
+		if (!item)
+			return -ENOENT;
+		myep_remove(ep, item);
+		return 0;
 	case EPOLL_CTL_MOD:
-		err = -ENOENT;
-		if (item) {
-			event->events |= EPOLLERR | EPOLLHUP;
-			err = -EINVAL;
-			if (!(item->event.events & EPOLLEXCLUSIVE))
-				err = myep_modify(ep, item, event);
-		}
-		break;
+		if (!item)
+			return -ENOENT;
+		event->events |= EPOLLERR | EPOLLHUP;
+		if (item->event.events & EPOLLEXCLUSIVE)
+			return -EINVAL;
+		return myep_modify(ep, item, tfile, event);
 	default:
-		err = -EINVAL;
+		return -EINVAL;
 	}
+}
+
+/*
+ * An ADD that can change the nesting graph, ep->mtx not held: the graph
+ * mutex, the loop check, then ep->mtx and the ADD with its path check.
+ */
+static int myep_ctl_graph(struct myep *ep, int op, struct file *tfile,
+			  int fd, struct epoll_event *event)
+{
+	int err = 0;
+
+	mutex_lock(&myep_graph_mutex);
+	WRITE_ONCE(myep_loop_gen, myep_loop_gen + 1);
+	if (myep_is_instance(tfile) &&
+	    myep_loop_found(ep, tfile->private_data)) {
+		err = -ELOOP;
+	} else {
+		mutex_lock(&ep->mtx);
+		err = myep_ctl_locked(ep, op, tfile, fd, event, true);
+		myep_unlock(ep);
+	}
+	myep_unlock_graph();
+	return err;
+}
+
+/*
+ * epoll_ctl() once the target is known: everything after the fd lookup, in
+ * native's order.  The caller holds a reference to @tfile.
+ */
+int myep_ctl_file(struct myep *ep, int op, struct file *tfile, int fd,
+		  struct epoll_event *event)
+{
+	int err = myep_ctl_check(ep, op, tfile, event);
+
+	if (err)
+		return err;
+	mutex_lock(&ep->mtx);
+	if (unlikely(myep_ctl_needs_graph(ep, op, tfile))) {
+		myep_unlock(ep);
+		return myep_ctl_graph(ep, op, tfile, fd, event);
+	}
+	err = myep_ctl_locked(ep, op, tfile, fd, event, false);
 	myep_unlock(ep);
-out_graph:
-	if (full_check)
-		myep_unlock_graph();
 	return err;
 }
 EXPORT_SYMBOL_IF_KUNIT(myep_ctl_file);
-
-/*
- * epoll_ctl(ep, @op, @fd, @event) once @event is read (DEL: unused), traced
- * as applied: the one path of MYEPOLL_IOC_CTL and of each batched op.
- */
-static int myep_ctl_fd(struct myep *ep, int op, int fd,
-		       struct epoll_event *event)
-{
-	struct fd tf = fdget(fd);
-	int err = -EBADF;
-
-	if (fd_file(tf)) {
-		err = myep_ctl_file(ep, op, fd_file(tf), fd, event);
-		fdput(tf);
-	}
-	trace_myepoll_ctl(ep, op, fd, myep_op_has_event(op) ? event->events : 0,
-			  err);
-	return err;
-}
 
 int myep_ioctl_ctl(struct myep *ep, const void __user *uarg)
 {
 	struct epoll_event event = {};
 	struct myepoll_ctl args;
+	struct fd tf;
+	int err;
 
 	if (copy_from_user(&args, uarg, sizeof(args)))
 		return -EFAULT;
@@ -368,32 +385,117 @@ int myep_ioctl_ctl(struct myep *ep, const void __user *uarg)
 		trace_myepoll_ctl(ep, args.op, args.fd, event.events, -EFAULT);
 		return -EFAULT;
 	}
-	return myep_ctl_fd(ep, args.op, args.fd, &event);
+	tf = fdget(args.fd);
+	err = -EBADF;
+	if (fd_file(tf)) {
+		err = myep_ctl_file(ep, args.op, fd_file(tf), args.fd, &event);
+		fdput(tf);
+	}
+	trace_myepoll_ctl(ep, args.op, args.fd,
+			  myep_op_has_event(args.op) ? event.events : 0, err);
+	return err;
 }
 
-/* One op of a batch: its event is inline. */
-static int myep_batch_op(struct myep *ep, const struct myepoll_ctl_op *op)
+/*
+ * One op of a batch, as MYEPOLL_IOC_CTL (the same checks in the same
+ * order, traced the same), with its event inline.  ep->mtx is kept from
+ * one op to the next (*@locked) unless an op needs the graph mutex, which
+ * is taken outside it.
+ */
+static int myep_batch_op(struct myep *ep, const struct myepoll_ctl_op *op,
+			 bool *locked)
 {
 	struct epoll_event event = {
 		.events = op->events,
 		.data = op->data,
 	};
+	struct fd tf;
+	int err = -EBADF;
 
-	return myep_ctl_fd(ep, op->op, op->fd, &event);
+	tf = fdget(op->fd);
+	if (!fd_file(tf))
+		goto out;
+	err = myep_ctl_check(ep, op->op, fd_file(tf), &event);
+	if (err)
+		goto out_fdput;
+	if (!*locked) {
+		mutex_lock(&ep->mtx);
+		*locked = true;
+	}
+	if (unlikely(myep_ctl_needs_graph(ep, op->op, fd_file(tf)))) {
+		myep_unlock(ep);
+		*locked = false;
+		err = myep_ctl_graph(ep, op->op, fd_file(tf), op->fd, &event);
+	} else {
+		err = myep_ctl_locked(ep, op->op, fd_file(tf), op->fd, &event,
+				      false);
+	}
+out_fdput:
+	fdput(tf);
+out:
+	/* Tested first, so that no argument is computed while disabled. */
+	if (trace_myepoll_ctl_enabled())
+		trace_myepoll_ctl(ep, op->op, op->fd,
+				  myep_op_has_event(op->op) ? event.events : 0,
+				  err);
+	return err;
+}
+
+/*
+ * Copy the ops in: op, fd, events and data (result is the module's).
+ * Word by word: a string copy costs an instruction per byte under icount.
+ */
+static bool myep_batch_copy_in(struct myepoll_ctl_op *ops,
+			       const struct myepoll_ctl_op __user *uops, u32 nr)
+{
+	u32 i;
+
+	if (!user_access_begin(uops, array_size(nr, sizeof(*uops))))
+		return false;
+	for (i = 0; i < nr; i++) {
+		unsafe_get_user(ops[i].op, &uops[i].op, efault);
+		unsafe_get_user(ops[i].fd, &uops[i].fd, efault);
+		unsafe_get_user(ops[i].events, &uops[i].events, efault);
+		unsafe_get_user(ops[i].data, &uops[i].data, efault);
+	}
+	user_access_end();
+	return true;
+efault:
+	user_access_end();
+	return false;
+}
+
+/* Write each op's result back, and nothing else. */
+static bool myep_batch_copy_out(struct myepoll_ctl_op __user *uops,
+				const struct myepoll_ctl_op *ops, u32 nr)
+{
+	u32 i;
+
+	if (!user_write_access_begin(uops, array_size(nr, sizeof(*uops))))
+		return false;
+	for (i = 0; i < nr; i++)
+		unsafe_put_user(ops[i].result, &uops[i].result, efault);
+	user_write_access_end();
+	return true;
+efault:
+	user_write_access_end();
+	return false;
 }
 
 /*
  * MYEPOLL_IOC_CTL_BATCH: the whole array is copied in before any op, and
  * the results out after every lock is dropped, so that no lock is held
- * across a user-memory access.  Up to MYEPOLL_BATCH_MAX ops, each as long
- * as one MYEPOLL_IOC_CTL: the loop yields between them.
+ * across a user-memory access.  Up to MYEPOLL_BATCH_MAX ops, each as
+ * MYEPOLL_IOC_CTL.  ep->mtx is held from one op to the next, as nothing
+ * between two ops touches user memory; it is dropped to yield when the
+ * scheduler asks, and around an op that needs the graph mutex.
  */
 int myep_ioctl_ctl_batch(struct myep *ep, const void __user *uarg)
 {
 	struct myepoll_ctl_batch args;
 	struct myepoll_ctl_op *ops;
-	void __user *uops;
-	size_t size;
+	struct myepoll_ctl_op __user *uops;
+	bool locked = false;
 	u32 i;
 	int err;
 
@@ -401,19 +503,25 @@ int myep_ioctl_ctl_batch(struct myep *ep, const void __user *uarg)
 		return -EFAULT;
 	if (args.flags || !args.nr || args.nr > MYEPOLL_BATCH_MAX)
 		return -EINVAL;
-	size = array_size(args.nr, sizeof(*ops));
 	uops = u64_to_user_ptr(args.ops);
-	ops = kvmalloc(size, GFP_KERNEL_ACCOUNT);
+	ops = kvmalloc_array(args.nr, sizeof(*ops), GFP_KERNEL_ACCOUNT);
 	if (!ops)
 		return -ENOMEM;
 	err = -EFAULT;
-	if (copy_from_user(ops, uops, size))
+	if (!myep_batch_copy_in(ops, uops, args.nr))
 		goto out;
 	for (i = 0; i < args.nr; i++) {
-		ops[i].result = myep_batch_op(ep, &ops[i]);
-		cond_resched();
+		ops[i].result = myep_batch_op(ep, &ops[i], &locked);
+		if (need_resched()) {
+			if (locked)
+				myep_unlock(ep);
+			locked = false;
+			cond_resched();
+		}
 	}
-	err = copy_to_user(uops, ops, size) ? -EFAULT : args.nr;
+	if (locked)
+		myep_unlock(ep);
+	err = myep_batch_copy_out(uops, ops, args.nr) ? args.nr : -EFAULT;
 out:
 	kvfree(ops);
 	return err;

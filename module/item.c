@@ -172,30 +172,6 @@ static int myep_key_cmp(const struct file *f1, int fd1,
 	return fd1 - fd2;
 }
 
-/*
- * The live item of (@file, @fd), under ep->mtx.  A dead item with the same
- * key belongs to a closed file that was at the same address: it is no
- * match, so that a new file there is a new key.
- */
-struct myep_item *myep_find(struct myep *ep, struct file *file, int fd)
-{
-	struct rb_node *rbp = ep->rbr.rb_root.rb_node;
-
-	while (rbp) {
-		struct myep_item *item = rb_entry(rbp, struct myep_item, rbn);
-		int cmp = myep_key_cmp(file, fd, item->file, item->fd);
-
-		if (cmp > 0)
-			rbp = rbp->rb_right;
-		else if (cmp < 0)
-			rbp = rbp->rb_left;
-		else
-			return READ_ONCE(item->dead) ? NULL : item;
-	}
-	return NULL;
-}
-EXPORT_SYMBOL_IF_KUNIT(myep_find);
-
 void myep_rbtree_insert(struct myep *ep, struct myep_item *new)
 {
 	struct rb_node **p = &ep->rbr.rb_root.rb_node, *parent = NULL;
@@ -306,6 +282,19 @@ void myep_item_caches_exit(void)
 }
 
 /*
+ * Bucket lock of @item's file held: count @item, which watches an
+ * instance, on the instance it watches (ctl.c reads ep->watchers as
+ * native reads file->f_ep).  The instance outlives its live items: its
+ * close cuts them before its ->release().
+ */
+static void myep_watchers_add(struct myep_item *item, int n)
+{
+	struct myep *target = item->file->private_data;
+
+	WRITE_ONCE(target->watchers, target->watchers + n);
+}
+
+/*
  * Put @item in the index under its file's entry, creating the entry.  The
  * caller (ADD) holds a reference to the file, so its close cannot run yet.
  */
@@ -333,6 +322,8 @@ int myep_item_attach(struct myep_item *item)
 	}
 	item->watched = wf;
 	hlist_add_head_rcu(&item->flink, &wf->items);
+	if (item->nested)
+		myep_watchers_add(item, 1);
 	spin_unlock(&b->lock);
 	if (new)
 		kmem_cache_free(myep_file_cache, new);
@@ -352,6 +343,8 @@ static void myep_item_cut(struct myep_item *item)
 	struct myep_file *wf = item->watched;
 
 	hlist_del_rcu(&item->flink);
+	if (item->nested)
+		myep_watchers_add(item, -1);
 	item->watched = NULL;
 	WRITE_ONCE(item->dead, true);
 	if (item->pinned)
@@ -511,21 +504,6 @@ struct myep *myep_item_get_instance(struct myep_item *item)
 	}
 	spin_unlock(&b->lock);
 	return ep;
-}
-
-/* Does any live item of an instance watch @file? */
-bool myep_file_watched(const struct file *file)
-{
-	struct myep_bucket *b = myep_bucket_of(file);
-	unsigned int examined = 0;
-	struct myep_file *wf;
-	bool watched;
-
-	spin_lock(&b->lock);
-	wf = myep_file_find(b, file, &examined);
-	watched = wf && !hlist_empty(&wf->items);
-	spin_unlock(&b->lock);
-	return watched;
 }
 
 /*

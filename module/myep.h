@@ -137,6 +137,7 @@ struct myep {
 	struct file *file;
 	struct user_struct *user;	/* charged for every item */
 	refcount_t refcount;		/* the file, and close in progress */
+	int watchers;			/* live items watching file: index */
 	u8 nests;			/* lockdep subclass of poll_wait.lock */
 	u64 gen;			/* loop-check generation, graph mutex */
 	int loop_check_depth;		/* valid while gen is current */
@@ -157,7 +158,6 @@ void myep_no_instances(void);
 struct myep_item *myep_item_alloc(struct myep *ep, struct file *file, int fd,
 				  const struct epoll_event *event);
 void myep_item_free(struct myep_item *item);
-struct myep_item *myep_find(struct myep *ep, struct file *file, int fd);
 void myep_rbtree_insert(struct myep *ep, struct myep_item *item);
 int myep_item_attach(struct myep_item *item);
 void myep_remove(struct myep *ep, struct myep_item *item);
@@ -168,7 +168,6 @@ struct myep_pwq *myep_pwq_alloc(void);
 void myep_get(struct myep *ep);
 void myep_put(struct myep *ep);
 struct myep *myep_item_get_instance(struct myep_item *item);
-bool myep_file_watched(const struct file *file);
 void myep_file_list(struct myep_item *item, struct myep_file **list);
 void myep_file_unlist(struct myep_file **list);
 void myep_walk_begin(void);
@@ -193,7 +192,8 @@ enum myep_wake_result {
 	MYEP_WAKE_PUBLISHED,	/* put in the shared ring */
 };
 
-int myep_register_pollwait(struct myep_item *item, __poll_t *revents);
+int myep_register_pollwait(struct myep_item *item, struct file *file,
+			   __poll_t *revents);
 void myep_queue_ready(struct myep *ep, struct myep_item *item);
 void myep_poll_safewake(struct myep *ep, struct myep_item *item,
 			__poll_t pollflags);
@@ -207,7 +207,6 @@ struct myep_ring {
 	unsigned int nr_pages;
 	struct page *pages[];
 };
-
 
 int myep_ring_setup(struct myep *ep, void __user *uarg);
 int myep_ring_mmap(struct myep *ep, struct vm_area_struct *vma);
@@ -248,6 +247,29 @@ void myep_limits_init(void);
 int myep_user_charge(struct user_struct *user);
 void myep_user_uncharge(struct user_struct *user);
 
+/*
+ * The live item of (@file, @fd), under ep->mtx.  A dead item with the same
+ * key belongs to a closed file that was at the same address: it is no
+ * match, so that a new file there is a new key.  Inline: once per ctl.
+ */
+static inline struct myep_item *myep_find(struct myep *ep, struct file *file,
+					  int fd)
+{
+	struct rb_node *rbp = ep->rbr.rb_root.rb_node;
+
+	while (rbp) {
+		struct myep_item *item = rb_entry(rbp, struct myep_item, rbn);
+
+		if (file != item->file)
+			rbp = file > item->file ? rbp->rb_right : rbp->rb_left;
+		else if (fd != item->fd)
+			rbp = fd > item->fd ? rbp->rb_right : rbp->rb_left;
+		else
+			return READ_ONCE(item->dead) ? NULL : item;
+	}
+	return NULL;
+}
+
 /* Every mutex_lock(&ep->mtx) ends here: erase what the close path left. */
 static inline void myep_unlock(struct myep *ep)
 {
@@ -284,6 +306,25 @@ static inline struct file *myep_item_get_file(struct myep_item *item)
 }
 
 /*
+ * Poll @file, the file of @item, to which the caller holds a reference:
+ * its current events, masked by the registration.  ADD and MOD poll the
+ * file they looked up, whose reference the ctl holds already.
+ */
+static inline __poll_t myep_poll_file(struct myep_item *item,
+				      struct file *file, poll_table *pt,
+				      int depth)
+{
+	__poll_t res;
+
+	pt->_key = item->event.events;
+	if (item->nested)
+		res = myep_scan_readiness(file, pt, depth);
+	else
+		res = vfs_poll(file, pt);
+	return res & item->event.events;
+}
+
+/*
  * The watched file's current events, masked by the registration; 0 for a
  * dead item or a file whose last reference is gone, which is never polled
  * (a ->poll that takes and drops a reference, as dma-buf's, would start a
@@ -300,13 +341,9 @@ static inline __poll_t myep_item_poll(struct myep_item *item, poll_table *pt,
 
 	if (!file)
 		return 0;
-	pt->_key = item->event.events;
-	if (item->nested)
-		res = myep_scan_readiness(file, pt, depth);
-	else
-		res = vfs_poll(file, pt);
+	res = myep_poll_file(item, file, pt, depth);
 	fput(file);
-	return res & item->event.events;
+	return res;
 }
 
 #endif /* _MYEP_H */

@@ -235,15 +235,17 @@ static void myep_queue_proc(struct file *file, wait_queue_head_t *whead,
 }
 
 /*
- * Poll the target with our queue_proc: one wait entry per wait queue it
- * offers.  Returns -ENOMEM if an entry could not be allocated (the caller
- * removes the item), else 0 with the current events in @revents.
+ * Poll the target, @file (the ADD holds a reference to it), with our
+ * queue_proc: one wait entry per wait queue it offers.  Returns -ENOMEM if
+ * an entry could not be allocated (the caller removes the item), else 0
+ * with the current events in @revents.
  */
-int myep_register_pollwait(struct myep_item *item, __poll_t *revents)
+int myep_register_pollwait(struct myep_item *item, struct file *file,
+			   __poll_t *revents)
 {
 	struct myep_pqueue pq = { .item = item };
 
 	init_poll_funcptr(&pq.pt, myep_queue_proc);
-	*revents = myep_item_poll(item, &pq.pt, 1);
+	*revents = myep_poll_file(item, file, &pq.pt, 1);
 	return pq.item ? 0 : -ENOMEM;
 }
