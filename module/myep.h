@@ -204,6 +204,7 @@ struct myep_ring {
 	struct myepoll_ring_entry *entries;	/* user-writable */
 	u32 mask;
 	u32 tail;		/* the next entry to fill; hdr->tail is a copy */
+	u32 flags;		/* MYEPOLL_RING_*; hdr->flags is a copy */
 	unsigned int nr_pages;
 	struct page *pages[];
 };
@@ -213,7 +214,8 @@ int myep_ring_mmap(struct myep *ep, struct vm_area_struct *vma);
 void myep_ring_free(struct myep_ring *ring);
 bool myep_ring_nonempty(const struct myep_ring *ring);
 int myep_ring_count(const struct myep_ring *ring);
-void myep_ring_set_flags(struct myep_ring *ring, u32 flags);
+void myep_ring_raise(struct myep_ring *ring, u32 flags);
+void myep_ring_clear(struct myep_ring *ring, u32 flags);
 #if IS_ENABLED(CONFIG_KUNIT)
 struct myep_ring *myep_ring_alloc(u32 entries);
 #endif

@@ -56,6 +56,8 @@ void myep_done_scan(struct myep *ep, struct list_head *txlist)
 	WRITE_ONCE(ep->ovflist, MYEP_UNACTIVE_PTR);
 	/* Items not transferred go back to the head, in order. */
 	list_splice(txlist, &ep->rdllist);
+	if (ep->ring && list_empty(&ep->rdllist))
+		myep_ring_clear(ep->ring, MYEPOLL_RING_PENDING);
 	/* Waiters join ep->wq under ep->lock, which we hold. */
 	if (!list_empty(&ep->rdllist) && waitqueue_active(&ep->wq))
 		wake_up(&ep->wq);

@@ -153,9 +153,17 @@ int myep_ring_count(const struct myep_ring *ring)
 }
 EXPORT_SYMBOL_IF_KUNIT(myep_ring_count);
 
-void myep_ring_set_flags(struct myep_ring *ring, u32 flags)
+/* Set or clear header flags; ep->lock held. */
+void myep_ring_raise(struct myep_ring *ring, u32 flags)
 {
-	WRITE_ONCE(ring->hdr->flags, flags);
+	ring->flags |= flags;
+	WRITE_ONCE(ring->hdr->flags, ring->flags);
+}
+
+void myep_ring_clear(struct myep_ring *ring, u32 flags)
+{
+	ring->flags &= ~flags;
+	WRITE_ONCE(ring->hdr->flags, ring->flags);
 }
 
 /*

@@ -112,7 +112,9 @@ static int myep_publish_ready(struct myep *ep, struct myep_ring *ring,
 	init_poll_funcptr(&pt, NULL);
 	mutex_lock(&ep->mtx);
 	myep_start_scan(ep, &txlist);
-	myep_ring_set_flags(ring, 0);
+	spin_lock_irq(&ep->lock);
+	myep_ring_clear(ring, MYEPOLL_RING_OVERFLOW);
+	spin_unlock_irq(&ep->lock);
 	list_for_each_entry_safe(item, tmp, &txlist, rdllink) {
 		bool level = !(item->event.events & (EPOLLET | EPOLLONESHOT));
 		__poll_t revents;
@@ -128,7 +130,7 @@ static int myep_publish_ready(struct myep *ep, struct myep_ring *ring,
 		spin_lock_irq(&ep->lock);
 		full = !myep_ring_publish(ring, item, revents);
 		if (full)
-			myep_ring_set_flags(ring, MYEPOLL_RING_OVERFLOW);
+			myep_ring_raise(ring, MYEPOLL_RING_OVERFLOW);
 		else if (item->event.events & EPOLLONESHOT)
 			item->event.events &= MYEP_PRIVATE_BITS;
 		spin_unlock_irq(&ep->lock);

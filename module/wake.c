@@ -65,6 +65,8 @@ void myep_queue_ready(struct myep *ep, struct myep_item *item)
 	spin_lock_irq(&ep->lock);
 	if (list_empty(&item->rdllink)) {
 		list_add_tail(&item->rdllink, &ep->rdllist);
+		if (ep->ring)
+			myep_ring_raise(ep->ring, MYEPOLL_RING_PENDING);
 		/* Waiters join ep->wq under ep->lock, which we hold. */
 		if (waitqueue_active(&ep->wq))
 			wake_up(&ep->wq);
@@ -105,8 +107,9 @@ static bool myep_exclusive_woke(const struct myep_item *item,
 
 /*
  * A ring instance's fast path: publish the wakeup's key when it says
- * exactly what happened.  A key of 0 (no information), a POLLFREE, and a
- * full ring (MYEPOLL_RING_OVERFLOW) leave the item to the ready list.
+ * exactly what happened.  A key of 0 (no information), a POLLFREE, a full
+ * ring (MYEPOLL_RING_OVERFLOW) and an item already queued for a re-poll
+ * (which will report this event too, once) leave it to the ready list.
  */
 static bool myep_wake_publish(struct myep *ep, struct myep_item *item,
 			      __poll_t pollflags)
@@ -115,10 +118,11 @@ static bool myep_wake_publish(struct myep *ep, struct myep_item *item,
 	__poll_t events = pollflags & item->event.events & ~MYEP_PRIVATE_BITS;
 
 	if (!ring || !events || (pollflags & POLLFREE) ||
-	    (events & MYEP_RING_REPOLL_BITS))
+	    (events & MYEP_RING_REPOLL_BITS) || !list_empty(&item->rdllink) ||
+	    item->next != MYEP_UNACTIVE_PTR)
 		return false;
 	if (!myep_ring_publish(ring, item, events)) {
-		myep_ring_set_flags(ring, MYEPOLL_RING_OVERFLOW);
+		myep_ring_raise(ring, MYEPOLL_RING_OVERFLOW);
 		return false;
 	}
 	if (item->event.events & EPOLLONESHOT)
@@ -168,6 +172,8 @@ static int myep_wake_callback(wait_queue_entry_t *wait, unsigned int mode,
 		if (result != MYEP_WAKE_PUBLISHED)
 			result = MYEP_WAKE_QUEUED;
 	}
+	if (ep->ring)
+		myep_ring_raise(ep->ring, MYEPOLL_RING_PENDING);
 
 wake:
 	/* As in myep_queue_ready(): ep->lock orders us against waiters. */

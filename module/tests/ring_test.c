@@ -48,6 +48,7 @@ static u32 ring_take(struct myep_ring *ring, u64 *data)
 		return 0;
 	events = xchg(&e->events, 0);
 	*data = e->data;
+	/* As libmyepoll: the entry is read before the module may refill it. */
 	smp_store_release(&ring->hdr->head, head + 1);
 	return events;
 }

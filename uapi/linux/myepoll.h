@@ -144,7 +144,9 @@ struct myepoll_ctl_batch {
  * and not yet seen taken), and stores head with release semantics once it is
  * done with the entries before it.  An item has at most one entry between
  * head and tail.  When the ring is full, ready items stay on the instance's
- * ready list and MYEPOLL_RING_OVERFLOW is set; WAIT publishes them.
+ * ready list and MYEPOLL_RING_OVERFLOW is set; WAIT publishes them.  While
+ * MYEPOLL_RING_PENDING is set, a consumer calls WAIT before it takes
+ * entries, so that the items due for a re-poll are published.
  *
  * On a ring instance MYEPOLL_IOC_WAIT takes no events buffer (events 0,
  * maxevents the most items it may publish): it publishes the ready list's
@@ -167,12 +169,18 @@ struct myepoll_ring_header {
 	__u32 pad0[15];		/* head has its own cache line */
 	__u32 tail;		/* written by the module: next entry to fill */
 	__u32 mask;		/* entries - 1 */
-	__u32 flags;		/* MYEPOLL_RING_OVERFLOW */
+	__u32 flags;		/* MYEPOLL_RING_OVERFLOW, _PENDING */
 	__u32 pad1[13];
 };
 
-/* Set by the module: ready items wait on the ready list, call WAIT. */
+/* Set by the module: the ring was full, items wait on the ready list. */
 #define MYEPOLL_RING_OVERFLOW		0x00000001U
+/*
+ * Set by the module while items wait on the ready list for a re-poll
+ * (level-triggered items, wakeups with no event information, ADD and MOD
+ * of a ready file): a WAIT, with timeout 0 if need be, publishes them.
+ */
+#define MYEPOLL_RING_PENDING		0x00000002U
 
 #define MYEPOLL_RING_ENTRIES_OFFSET	128
 /* Entries of a ring: a power of two from 2 to MYEPOLL_RING_MAX_ENTRIES. */
