@@ -116,9 +116,10 @@ class RingBackend final : public Backend
         return plain().ctl_batch(epfd, ops, nr);
     }
 
-    // epoll_pwait2() over the ring, with its argument checks in its order
-    // (maxevents, then the buffer); an fd without a ring of ours gets
-    // MYEPOLL_IOC_WAIT as it is, and so native epoll's errors.
+    // epoll_pwait2() over the ring, with its maxevents check; the buffer is
+    // written in user space (a bad one faults here, no EFAULT), the sigmask
+    // is checked by WAIT only when the ring is empty.  An fd without a ring
+    // of ours gets MYEPOLL_IOC_WAIT as it is, and so native epoll's errors.
     int wait(int epfd, void *events, int maxevents, int64_t timeout_ns, const sigset_t *sigmask,
              size_t sigsetsize) override
     {
@@ -127,8 +128,6 @@ class RingBackend final : public Backend
             return plain().wait(epfd, events, maxevents, timeout_ns, sigmask, sigsetsize);
         if (maxevents <= 0 || maxevents > kMaxEvents)
             return -EINVAL;
-        if (events == nullptr)
-            return -EFAULT;
         const int n = myepoll_ring_wait(ring->get(), static_cast<Event *>(events), maxevents,
                                         timeout_ns < 0 ? MYEPOLL_TIMEOUT_INFINITE : timeout_ns,
                                         sigmask, sigsetsize);
