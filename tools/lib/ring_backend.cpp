@@ -37,7 +37,12 @@ namespace myepoll
 namespace
 {
 
-constexpr unsigned kRingEntries = 256;
+// Above the ready count of any differential scenario (1,000 connections),
+// so that one wait can return what native's returns; a full ring is the
+// direct ring tests' business.
+constexpr unsigned kRingEntries = 4096;
+// The kernel's sigset_t, the one size epoll_pwait2() takes.
+constexpr size_t kSigsetSize = 8;
 // epoll_wait()'s bound on maxevents (EP_MAX_EVENTS).
 constexpr int kMaxEvents = static_cast<int>(INT_MAX / sizeof(Event));
 
@@ -116,9 +121,11 @@ class RingBackend final : public Backend
         return plain().ctl_batch(epfd, ops, nr);
     }
 
-    // epoll_pwait2() over the ring, with its maxevents check; the buffer is
-    // written in user space (a bad one faults here, no EFAULT), the sigmask
-    // is checked by WAIT only when the ring is empty.  An fd without a ring
+    // epoll_pwait2() over the ring, with its first checks (the sigset's
+    // size, maxevents), which a wait that finds entries makes no system
+    // call to have done; the buffer is written in user space (a bad one
+    // faults here, no EFAULT), the sigmask is read by WAIT only when the
+    // ring is empty.  An fd without a ring
     // of ours gets MYEPOLL_IOC_WAIT as it is, and so native epoll's errors.
     int wait(int epfd, void *events, int maxevents, int64_t timeout_ns, const sigset_t *sigmask,
              size_t sigsetsize) override
@@ -126,6 +133,8 @@ class RingBackend final : public Backend
         const std::shared_ptr<Ring> ring = find(epfd);
         if (!ring)
             return plain().wait(epfd, events, maxevents, timeout_ns, sigmask, sigsetsize);
+        if (sigmask != nullptr && sigsetsize != kSigsetSize)
+            return -EINVAL;
         if (maxevents <= 0 || maxevents > kMaxEvents)
             return -EINVAL;
         const int n = myepoll_ring_wait(ring->get(), static_cast<Event *>(events), maxevents,
