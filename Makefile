@@ -79,7 +79,7 @@ HOSTILE_LAST   := userspace-tests/hostile/dying_file_test.cpp
 HOSTILE_SRCS   := $(filter-out $(HOSTILE_LAST),$(wildcard userspace-tests/hostile/*.cpp)) $(HOSTILE_LAST)
 HOSTILE_OBJS   := $(HOSTILE_SRCS:%.cpp=$(BUILD)/%.o)
 HOSTILE_SHARED := $(addprefix $(BUILD)/userspace-tests/,console_listener.o watchdog.o \
-	child_process.o local_fds.o scenario.o run.o trace.o mutant_backend.o \
+	child_process.o local_fds.o scenario.o run.o trace.o mutant_backend.o ring_relation.o ring_skips.o \
 	gauntlet/calls.o gauntlet/format.o gauntlet/sysfs_file.o gauntlet/report.o)
 
 # The tracer (tools/trace, docs/tracing.md): a CO-RE BPF program, its

@@ -46,10 +46,10 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
 
 : "${KERNEL:?KERNEL must name the stock kernel image}"
 KERNELS=${KERNELS:-$(bash scripts/kernels.sh names)}
-SUITES_6_1=${SUITES_6_1:-${STOCK_SUITES:-"smoke differential selftest tracecheck benchsmoke hostile realworld"}}
-SUITES_6_12=${SUITES_6_12:-"smoke differential selftest tracecheck hostile"}
-SUITES_RT=${SUITES_RT:-"smoke differential selftest tracecheck hostile"}
-DEBUG_SUITES=${DEBUG_SUITES:-"smoke kunit differential selftest races faults fuzz lifetime tracecheck hostile"}
+SUITES_6_1=${SUITES_6_1:-${STOCK_SUITES:-"smoke differential ring selftest tracecheck benchsmoke hostile realworld"}}
+SUITES_6_12=${SUITES_6_12:-"smoke differential ring selftest tracecheck hostile"}
+SUITES_RT=${SUITES_RT:-"smoke differential ring selftest tracecheck hostile"}
+DEBUG_SUITES=${DEBUG_SUITES:-"smoke kunit differential ring selftest races faults fuzz lifetime tracecheck hostile"}
 DEBUG_HOSTILE_SKIP=${DEBUG_HOSTILE_SKIP:-"dmabuf iouring"}
 SELFTEST_MODES_6_12=${SELFTEST_MODES_6_12:-myepoll}
 SELFTEST_MODES_RT=${SELFTEST_MODES_RT:-myepoll}

@@ -6,6 +6,8 @@
 //                               /dev/myepoll (see mutant_backend.hpp); "list"
 //                               prints the names
 //   MYEPOLL_TEST_VERBOSE=1      keep gtest's own printer
+//   MYEPOLL_TEST_RING=1         the ring suite: the scenarios over the shared
+//                               ready ring only (ring_skips.hpp)
 #include <signal.h>
 #include <sys/resource.h>
 
@@ -18,6 +20,7 @@
 
 #include "console_listener.hpp"
 #include "mutant_backend.hpp"
+#include "ring_skips.hpp"
 #include "watchdog.hpp"
 
 namespace
@@ -61,12 +64,17 @@ int main(int argc, char **argv)
     raise_fd_limit();
     myepoll::test::install_watchdog_handler();
 
+    const bool ring = myepoll::test::ring_suite();
+    if (ring)
+        myepoll::test::filter_ring_suite();
     const bool terse = !env_is_set("MYEPOLL_TEST_VERBOSE");
     testing::TestEventListeners &listeners = testing::UnitTest::GetInstance()->listeners();
     if (terse) // gtest hands the default printer back to us: dropped here
         std::unique_ptr<testing::TestEventListener>(
             listeners.Release(listeners.default_result_printer()));
-    listeners.Append(std::make_unique<myepoll::test::ConsoleListener>("differential", terse)
-                         .release()); // gtest owns its listeners
+    listeners.Append(
+        std::make_unique<myepoll::test::ConsoleListener>(ring ? "ring" : "differential",
+                                                         terse)
+            .release()); // gtest owns its listeners
     return RUN_ALL_TESTS();
 }

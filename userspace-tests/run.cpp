@@ -35,7 +35,7 @@ WaitResult Run::wait(Instance &instance, std::string what, int maxevents, int64_
                      Order order, const sigset_t *sigmask)
 {
     WaitResult result = wait_once(instance, maxevents, timeout_ns, order, sigmask);
-    trace_.push_back({std::move(what), result.rc, result.events});
+    trace_.push_back({std::move(what), result.rc, result.events, true});
     return result;
 }
 
@@ -47,7 +47,7 @@ WaitResult Run::probe(Instance &instance, int maxevents, int64_t timeout_ns, Ord
 
 void Run::record(std::string what, const WaitResult &result)
 {
-    trace_.push_back({std::move(what), result.rc, result.events});
+    trace_.push_back({std::move(what), result.rc, result.events, true});
 }
 
 WaitResult Run::wait_for(Instance &instance, std::string what, const Events &expected,
@@ -68,7 +68,7 @@ WaitResult Run::wait_for(Instance &instance, std::string what, const Events &exp
         if (result.rc != 0) // something else is ready: let the expected state settle
             std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
-    trace_.push_back({std::move(what), result.rc, result.events});
+    trace_.push_back({std::move(what), result.rc, result.events, true});
     return result;
 }
 

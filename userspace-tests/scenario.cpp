@@ -10,7 +10,11 @@
 #include <sstream>
 #include <string>
 
+#include <gtest/gtest-spi.h>
+
 #include "mutant_backend.hpp"
+#include "ring_relation.hpp"
+#include "ring_skips.hpp"
 #include "run.hpp"
 #include "scenario.hpp"
 
@@ -62,10 +66,51 @@ void maybe_print(const char *backend_name, const Trace &trace)
     std::fflush(stdout);
 }
 
+// The ring run's own expectations, for the report of a failed relation:
+// they compare exact bits and so may fail where the relation holds.
+std::string expectations_text(const testing::TestPartResultArray &results)
+{
+    std::string text;
+    constexpr int kShown = 3;
+    for (int i = 0; i < results.size() && i < kShown; ++i)
+        text += std::string("\n  ring run: ") + results.GetTestPartResult(i).summary();
+    if (results.size() > kShown)
+        text += "\n  ring run: " + std::to_string(results.size() - kShown) + " more";
+    return text;
+}
+
+// Mode::RingDifferential: the oracle's expectations hold on native epoll;
+// on the ring, whose bits may be fewer, the relation replaces them.
+void run_ring_differential(Backend &native, ScenarioBody body)
+{
+    if (::access(MYEPOLL_DEVICE, R_OK | W_OK) != 0)
+        FAIL() << MYEPOLL_DEVICE " is not available: is the myepoll module loaded?";
+    Run oracle(native);
+    {
+        SCOPED_TRACE("on the native backend (oracle run)");
+        body(oracle);
+    }
+    Backend &ring_backend = backend(BackendKind::MyEpollRing);
+    Run run(ring_backend);
+    testing::TestPartResultArray ring_expectations;
+    {
+        const testing::ScopedFakeTestPartResultReporter intercept(
+            testing::ScopedFakeTestPartResultReporter::INTERCEPT_ALL_THREADS, &ring_expectations);
+        body(run);
+    }
+    maybe_print("native", oracle.trace());
+    maybe_print(ring_backend.name().data(), run.trace());
+    const std::string difference = ring_difference(oracle.trace(), run.trace());
+    EXPECT_TRUE(difference.empty()) << difference << expectations_text(ring_expectations);
+    EXPECT_FALSE(oracle.trace().empty()) << "the scenario recorded nothing to compare";
+}
+
 } // namespace
 
 std::vector<Mode> active_modes()
 {
+    if (ring_suite())
+        return {Mode::RingDifferential};
     if (env_is_set("MYEPOLL_HOST_NATIVE_ONLY") && !env_is_set("MYEPOLL_TEST_MUTANT"))
         return {Mode::Native};
     return {Mode::Native, Mode::MyEpoll, Mode::Differential};
@@ -80,6 +125,8 @@ std::string mode_name(const testing::TestParamInfo<Mode> &info)
         return "MyEpoll";
     case Mode::Differential:
         return "Differential";
+    case Mode::RingDifferential:
+        return "RingDifferential";
     }
     return "Unknown";
 }
@@ -125,6 +172,9 @@ void run_scenario(Mode mode, ScenarioBody body)
         EXPECT_FALSE(oracle.trace().empty()) << "the scenario recorded nothing to compare";
         return;
     }
+    case Mode::RingDifferential:
+        run_ring_differential(native, body);
+        return;
     }
 }
 

@@ -9,6 +9,10 @@
 //   MyEpoll       the body on /dev/myepoll (expectations only)
 //   Differential  the body on both, in this process, and the two traces
 //                 must be equal step by step
+//   RingDifferential  the body on native epoll and on /dev/myepoll with a
+//                 shared ready ring (BackendKind::MyEpollRing); the traces
+//                 must be in the ring relation (ring_relation.hpp).  Only
+//                 in the ring suite (ring_skips.hpp), which runs no other.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -23,12 +27,13 @@ namespace myepoll::test
 
 class Run;
 
-enum class Mode { Native, MyEpoll, Differential };
+enum class Mode { Native, MyEpoll, Differential, RingDifferential };
 
 using ScenarioBody = void (*)(Run &);
 
-// The modes to instantiate: all three, or Native alone when
-// MYEPOLL_HOST_NATIVE_ONLY=1 (host development without the module).
+// The modes to instantiate: the first three, or Native alone when
+// MYEPOLL_HOST_NATIVE_ONLY=1 (host development without the module), or
+// RingDifferential alone in the ring suite (MYEPOLL_TEST_RING=1).
 std::vector<Mode> active_modes();
 std::string mode_name(const testing::TestParamInfo<Mode> &info);
 

@@ -28,6 +28,7 @@ struct Step {
     std::string what;
     long result;
     Events events;
+    bool wait = false; // a wait's result (the ring relation compares waits apart)
     bool operator==(const Step &) const = default;
 };
 using Trace = std::vector<Step>;

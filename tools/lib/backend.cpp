@@ -13,6 +13,8 @@ Backend &backend(BackendKind kind)
         return native_backend();
     case BackendKind::MyEpoll:
         return myepoll_backend();
+    case BackendKind::MyEpollRing:
+        return ring_backend();
     }
     return native_backend(); // unreachable: every enumerator is handled above
 }

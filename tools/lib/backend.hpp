@@ -4,6 +4,10 @@
 // The raw calls return the result or -errno, like the kernel, and take raw
 // pointers so that tests can pass bad ones (EFAULT cases).  Instance is the
 // RAII handle most code uses.
+//
+// MyEpollRing is /dev/myepoll with a shared ready ring on every instance it
+// creates (ring_backend.cpp): its waits take the events the module published
+// into the ring, which may carry fewer bits than a re-poll would.
 #pragma once
 
 #include <signal.h>
@@ -27,7 +31,7 @@ using Event = struct myepoll_event;
 // written back.
 using CtlOp = struct myepoll_ctl_op;
 
-enum class BackendKind { Native, MyEpoll };
+enum class BackendKind { Native, MyEpoll, MyEpollRing };
 
 constexpr int64_t kInfinite = -1; // timeout_ns that waits without limit
 
@@ -51,6 +55,10 @@ class Backend
     // -errno.  By default one ctl() each, the reference a batched backend is
     // compared with; myepoll makes it one MYEPOLL_IOC_CTL_BATCH.
     virtual int ctl_batch(int epfd, CtlOp *ops, unsigned nr);
+    // epfd, an instance this backend created, is about to be closed: state
+    // kept for it (the ring backend's mapping) goes first.  Instance calls
+    // it; an fd closed otherwise is noticed at its next wait.
+    virtual void forget(int epfd) noexcept { (void)epfd; }
 };
 
 // The process-wide backend of that kind (myepoll opens /dev/myepoll once).
@@ -61,6 +69,9 @@ class Instance
 {
   public:
     explicit Instance(Backend &backend, int flags = 0);
+    Instance(Instance &&other) noexcept = default;
+    Instance &operator=(Instance &&other) noexcept;
+    ~Instance();
     [[nodiscard]] int fd() const noexcept { return fd_.get(); }
     [[nodiscard]] Backend &backend() const noexcept { return *backend_; }
 

@@ -2,6 +2,7 @@
 #include <cerrno>
 #include <string>
 #include <system_error>
+#include <utility>
 
 #include "backend.hpp"
 
@@ -26,6 +27,23 @@ int checked_create(Backend &backend, int flags)
 Instance::Instance(Backend &backend, int flags)
     : backend_(&backend), fd_(checked_create(backend, flags))
 {
+}
+
+Instance &Instance::operator=(Instance &&other) noexcept
+{
+    if (this != &other) {
+        if (fd_)
+            backend_->forget(fd_.get());
+        backend_ = other.backend_;
+        fd_ = std::move(other.fd_);
+    }
+    return *this;
+}
+
+Instance::~Instance()
+{
+    if (fd_)
+        backend_->forget(fd_.get());
 }
 
 int Instance::ctl(int op, int fd, uint32_t events, uint64_t data)

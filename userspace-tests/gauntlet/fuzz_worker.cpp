@@ -39,7 +39,8 @@ void put(uint64_t addr, const void *data, size_t size)
 bool known_cmd(unsigned long cmd)
 {
     return cmd == MYEPOLL_IOC_CREATE || cmd == MYEPOLL_IOC_CTL || cmd == MYEPOLL_IOC_WAIT ||
-           cmd == MYEPOLL_IOC_CTL_BATCH || cmd == MYEPOLL_IOC_VERSION;
+           cmd == MYEPOLL_IOC_CTL_BATCH || cmd == MYEPOLL_IOC_VERSION ||
+           cmd == MYEPOLL_IOC_RING_SETUP;
 }
 
 // ioctl types the VFS (or the tty layer, were a tty ever reached) acts on
@@ -426,7 +427,7 @@ void FuzzWorker::call_unknown(const Fd &on)
         const uint64_t r = rng_.below(100);
         if (r < 40) // a near miss: a known number with another direction or size
             cmd = make_cmd(static_cast<unsigned>(rng_.below(4)), MYEPOLL_IOC_MAGIC,
-                           static_cast<unsigned>(rng_.below(5)),
+                           static_cast<unsigned>(rng_.below(6)),
                            rng_.pick<unsigned>({0, 4, 8, 12, 16, 24, 32, 40, 48, 64,
                                                 static_cast<unsigned>(rng_.below(0x4000))}));
         else if (r < 70)
@@ -485,8 +486,12 @@ void FuzzWorker::one_call()
         call_wait(pick_ioctl_fd());
     } else if (r < 83) {
         call_create(rng_.chance(75) ? Fd{shared_.dev, FdClass::Device} : pick_ioctl_fd());
-    } else if (r < 87) {
+    } else if (r < 86) {
         call_version(pick_ioctl_fd());
+    } else if (r < 88) {
+        call_ring_setup(pick_ioctl_fd());
+    } else if (r < 92) {
+        call_own_ring();
     } else {
         Fd on = pick_ioctl_fd();
         if (on.cls != FdClass::Instance && on.cls != FdClass::Device)

@@ -15,6 +15,7 @@
 #include <atomic>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -63,6 +64,8 @@ class FuzzWorker
     void call_wait(const Fd &on);
     void call_version(const Fd &on);
     void call_unknown(const Fd &on);
+    void call_ring_setup(const Fd &on); // fuzz_ring.cpp
+    void call_own_ring();               // fuzz_ring.cpp
     void housekeeping();
     void record(const char *op, long rc);
     void contract(const char *op, long rc, long want, const std::string &what);
@@ -79,6 +82,12 @@ class FuzzWorker
     UniqueFd regular_, directory_, null_;
     std::vector<int> recently_closed_;
     std::map<std::string, uint64_t> outcomes_;
+    // The worker's own ring instance (fuzz_ring.cpp), apart from the pools
+    // above: a WAIT with a buffer is EINVAL on it.  The mapping goes first.
+    UniqueFd ring_fd_;
+    std::shared_ptr<void> ring_map_;
+    size_t ring_size_ = 0;
+    unsigned ring_entries_ = 0;
 };
 
 } // namespace gauntlet
