@@ -10,6 +10,7 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/fsnotify_backend.h>
+#include <linux/mm.h>
 #include <linux/sched/rt.h>
 #include <linux/version.h>
 
@@ -87,6 +88,17 @@ static inline bool myep_rt_or_dl_task(struct task_struct *p)
 	return rt_or_dl_task(p);
 #else
 	return rt_task(p);
+#endif
+}
+
+/* vm_flags became read-only behind vm_flags_set() in 6.3. */
+static inline void myep_vm_flags_set(struct vm_area_struct *vma,
+				     unsigned long flags)
+{
+#if MYEP_KERNEL_AT_LEAST(6, 3)
+	vm_flags_set(vma, flags);
+#else
+	vma->vm_flags |= flags;
 #endif
 }
 

@@ -190,8 +190,15 @@ static int myep_modify(struct myep *ep, struct myep_item *item,
 	poll_table pt;
 
 	init_poll_funcptr(&pt, NULL);
-	item->event.events = event->events;
-	item->event.data = event->data;
+	if (ep->ring) {
+		/* Not between a ring callback's publish and its disarm. */
+		spin_lock_irq(&ep->lock);
+		item->event = *event;
+		spin_unlock_irq(&ep->lock);
+	} else {
+		item->event.events = event->events;
+		item->event.data = event->data;
+	}
 	/*
 	 * Pairs with the barrier in wq_has_sleeper(): either the poll below
 	 * sees an event that raced with the new mask, or the callback does.

@@ -13,6 +13,7 @@
  *    (item.c), after an RCU grace period.  myep_instances counts the live
  *    instances (atomic); after the last, item.c sweeps the file index.
  *  - myep_poll(): ready.c's scan, at depth 0.
+ *  - myep_mmap(): the shared ready ring (ring.c), under mmap_lock.
  *  - myep_show_fdinfo(): ep->mtx, and a reference to each live item's file
  *    while its line is printed.
  */
@@ -126,11 +127,18 @@ static long myep_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return myep_ioctl_ctl_batch(ep, uarg);
 	case MYEPOLL_IOC_WAIT:
 		return myep_ioctl_wait(ep, uarg);
+	case MYEPOLL_IOC_RING_SETUP:
+		return myep_ring_setup(ep, uarg);
 	case MYEPOLL_IOC_VERSION:
 		return MYEPOLL_ABI_VERSION;
 	default:
 		return -ENOTTY;
 	}
+}
+
+static int myep_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	return myep_ring_mmap(file->private_data, vma);
 }
 
 #ifdef CONFIG_PROC_FS
@@ -169,6 +177,7 @@ const struct file_operations myep_fops = {
 #endif
 	.release	= myep_release,
 	.poll		= myep_poll,
+	.mmap		= myep_mmap,
 	.unlocked_ioctl	= myep_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 	.llseek		= noop_llseek,

@@ -97,6 +97,8 @@ void myep_put(struct myep *ep)
 	if (!refcount_dec_and_test(&ep->refcount))
 		return;
 	free_uid(ep->user);
+	if (ep->ring)
+		myep_ring_free(ep->ring);
 	kfree_rcu(ep, rcu);
 }
 

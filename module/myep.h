@@ -17,6 +17,7 @@
  *   ctl.c	ADD/MOD/DEL, loop and wakeup-path checks	wait.c	WAIT
  *   close.c	close tracking (fsnotify), calls item.c only
  *   wake.c	wait-queue hooks, the wake callback, ready queueing
+ *   ring.c	the shared ready ring: memory, mmap(), publication
  *   ready.c	ready-list scans, polling an item's file
  *   item.c	items, the file index, unhooking, instance refcount
  *   limits.c	the per-user watch budget	trace.c	tracepoints
@@ -29,8 +30,10 @@
  *   myep_bucket.lock	item.c; a bucket of the file index, the items'
  *			dead flag and index links.  Process context.
  *   whead->lock	a watched file's wait queue; held by the wake callback.
- *   myep->lock		per instance, irq-safe spinlock; rdllist, ovflist and
- *			the wq waiters.  Every wake_up(&ep->wq) is done under it.
+ *   myep->lock		per instance, irq-safe spinlock; rdllist, ovflist,
+ *			the wq waiters and the ring's producer side (and, on
+ *			a ring instance, item->event.events, which the
+ *			callback disarms).  Every wake_up(&ep->wq) is under it.
  *   myep->wq.lock	taken by wake_up() inside myep->lock.
  *
  * myep->poll_wait.lock is never taken under myep->lock: nested wakeups go
@@ -74,6 +77,7 @@
 				 EPOLLWAKEUP | EPOLLET | EPOLLEXCLUSIVE)
 
 struct myep_item;
+struct myep_ring;
 
 /* One hook of an item on one wait queue of the watched file. */
 struct myep_pwq {
@@ -110,12 +114,14 @@ struct myep_item {
 	bool dead;			/* unhooked: bucket lock, see item.c */
 	bool pinned;			/* file sends no close event: close.c */
 	bool nested;			/* the file is a myepoll instance */
+	bool in_ring;			/* ring_pos is set, myep->lock */
 	struct myep_pwq *pwqlist;	/* hooks; freed when unhooked */
 	struct myep *ep;
 	struct myep_file *watched;	/* index entry, while not dead */
 	struct hlist_node flink;	/* in watched->items, bucket lock */
 	struct llist_node deadlink;	/* on ep->dead, after close */
 	struct epoll_event event;	/* events written under myep->mtx */
+	u32 ring_pos;			/* its last ring entry, myep->lock */
 };
 
 struct myep {
@@ -127,6 +133,7 @@ struct myep {
 	struct myep_item *ovflist;	/* MYEP_UNACTIVE_PTR unless scanning */
 	struct rb_root_cached rbr;
 	struct llist_head dead;		/* unhooked by close, still in rbr */
+	struct myep_ring *ring;		/* set once, before the first item */
 	struct file *file;
 	struct user_struct *user;	/* charged for every item */
 	refcount_t refcount;		/* the file, and close in progress */
@@ -183,12 +190,36 @@ enum myep_wake_result {
 	MYEP_WAKE_QUEUED,	/* added to rdllist */
 	MYEP_WAKE_OVERFLOW,	/* chained on ovflist: a transfer is running */
 	MYEP_WAKE_PENDING,	/* already queued: nothing to add */
+	MYEP_WAKE_PUBLISHED,	/* put in the shared ring */
 };
 
 int myep_register_pollwait(struct myep_item *item, __poll_t *revents);
 void myep_queue_ready(struct myep *ep, struct myep_item *item);
 void myep_poll_safewake(struct myep *ep, struct myep_item *item,
 			__poll_t pollflags);
+
+/* ring.c: the shared ready ring of an instance. */
+struct myep_ring {
+	struct myepoll_ring_header *hdr;	/* user-writable */
+	struct myepoll_ring_entry *entries;	/* user-writable */
+	u32 mask;
+	u32 tail;		/* the next entry to fill; hdr->tail is a copy */
+	unsigned int nr_pages;
+	struct page *pages[];
+};
+
+
+int myep_ring_setup(struct myep *ep, void __user *uarg);
+int myep_ring_mmap(struct myep *ep, struct vm_area_struct *vma);
+void myep_ring_free(struct myep_ring *ring);
+bool myep_ring_nonempty(const struct myep_ring *ring);
+int myep_ring_count(const struct myep_ring *ring);
+void myep_ring_set_flags(struct myep_ring *ring, u32 flags);
+#if IS_ENABLED(CONFIG_KUNIT)
+struct myep_ring *myep_ring_alloc(u32 entries);
+#endif
+bool myep_ring_publish(struct myep_ring *ring, struct myep_item *item,
+		       __poll_t events);
 
 /* close.c */
 int myep_close_tracking_init(void);

@@ -9,7 +9,8 @@
  *    nothing that becomes ready while a transfer copies out is lost.
  *  - myep_item_poll() (myep.h, inline: once per event delivered): ep->mtx
  *    held; the file is polled through a reference of its own.
- *  - myep_scan_readiness(): poll() of an instance, directly or nested;
+ *  - myep_scan_readiness(): poll() of an instance, directly or nested
+ *    (a ring instance is readable while its ring has entries);
  *    takes ep->mtx with subclass = depth, so that instances watching
  *    instances nest under lockdep.
  */
@@ -22,7 +23,8 @@
 bool myep_events_available(struct myep *ep)
 {
 	return !list_empty_careful(&ep->rdllist) ||
-	       READ_ONCE(ep->ovflist) != MYEP_UNACTIVE_PTR;
+	       READ_ONCE(ep->ovflist) != MYEP_UNACTIVE_PTR ||
+	       (ep->ring && myep_ring_nonempty(ep->ring));
 }
 EXPORT_SYMBOL_IF_KUNIT(myep_events_available);
 
@@ -74,6 +76,8 @@ __poll_t myep_scan_readiness(struct file *file, poll_table *wait, int depth)
 
 	init_poll_funcptr(&pt, NULL);
 	poll_wait(file, &ep->poll_wait, wait);
+	if (ep->ring && myep_ring_nonempty(ep->ring))
+		return EPOLLIN | EPOLLRDNORM;
 
 	mutex_lock_nested(&ep->mtx, depth);
 	myep_start_scan(ep, &txlist);

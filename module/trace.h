@@ -32,6 +32,7 @@ TRACE_DEFINE_ENUM(MYEP_WAKE_MASKED);
 TRACE_DEFINE_ENUM(MYEP_WAKE_QUEUED);
 TRACE_DEFINE_ENUM(MYEP_WAKE_OVERFLOW);
 TRACE_DEFINE_ENUM(MYEP_WAKE_PENDING);
+TRACE_DEFINE_ENUM(MYEP_WAKE_PUBLISHED);
 
 #define show_myep_wake_result(r)					\
 	__print_symbolic(r,						\
@@ -39,7 +40,8 @@ TRACE_DEFINE_ENUM(MYEP_WAKE_PENDING);
 			 { MYEP_WAKE_MASKED,	"masked" },		\
 			 { MYEP_WAKE_QUEUED,	"queued" },		\
 			 { MYEP_WAKE_OVERFLOW,	"overflow" },		\
-			 { MYEP_WAKE_PENDING,	"pending" })
+			 { MYEP_WAKE_PENDING,	"pending" },		\
+			 { MYEP_WAKE_PUBLISHED,	"published" })
 
 #define show_myep_ctl_op(op)						\
 	__print_symbolic(op,						\

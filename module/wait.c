@@ -15,6 +15,12 @@
  * set, so that a signal that interrupts the wait is delivered under the
  * temporary mask and the old one is restored on the way out.
  *
+ * On a ring instance WAIT has no events buffer: its transfer publishes the
+ * ready items into the ring (ring.c) under ep->lock, item by item, and it
+ * returns the number of entries the ring holds.  Nothing it does touches
+ * user memory but through the kernel's mapping of the ring, so it cannot
+ * fault.
+ *
  * Tracing (trace.h): myepoll_woken after each sleep, myepoll_transfer at
  * the end of each transfer (after ep->mtx is dropped), myepoll_wait_return
  * at every return of the ioctl, the early errors included.
@@ -88,11 +94,74 @@ static __always_inline int myep_transfer(struct myep *ep,
 	return res;
 }
 
+/*
+ * The transfer of a ring instance: publish each ready item's current events
+ * into the ring; level-triggered items stay on the ready list, one-shot
+ * items are disarmed.  Stops at a full ring (MYEPOLL_RING_OVERFLOW), the
+ * rest staying at the head of the ready list.  Returns the entries the ring
+ * holds, and passes the wakeup on if other waiters could take some.
+ */
+static int myep_publish_ready(struct myep *ep, struct myep_ring *ring,
+			      int maxevents)
+{
+	struct myep_item *item, *tmp;
+	int published = 0, requeued = 0, res;
+	LIST_HEAD(txlist);
+	poll_table pt;
+
+	init_poll_funcptr(&pt, NULL);
+	mutex_lock(&ep->mtx);
+	myep_start_scan(ep, &txlist);
+	myep_ring_set_flags(ring, 0);
+	list_for_each_entry_safe(item, tmp, &txlist, rdllink) {
+		bool level = !(item->event.events & (EPOLLET | EPOLLONESHOT));
+		__poll_t revents;
+		bool full;
+
+		if (published >= maxevents)
+			break;
+		list_del_init(&item->rdllink);
+		revents = myep_item_poll(item, &pt, 1);
+		if (!revents)
+			continue;
+
+		spin_lock_irq(&ep->lock);
+		full = !myep_ring_publish(ring, item, revents);
+		if (full)
+			myep_ring_set_flags(ring, MYEPOLL_RING_OVERFLOW);
+		else if (item->event.events & EPOLLONESHOT)
+			item->event.events &= MYEP_PRIVATE_BITS;
+		spin_unlock_irq(&ep->lock);
+		if (full) {
+			list_add(&item->rdllink, &txlist);
+			break;
+		}
+		published++;
+		if (level) {
+			list_add_tail(&item->rdllink, &ep->rdllist);
+			requeued++;
+		}
+	}
+	myep_done_scan(ep, &txlist);
+	myep_unlock(ep);
+	trace_myepoll_transfer(ep, published, requeued);
+
+	res = myep_ring_count(ring);
+	spin_lock_irq(&ep->lock);
+	/* Waiters join ep->wq under ep->lock: one more may take the rest. */
+	if (res > 1 && waitqueue_active(&ep->wq))
+		wake_up(&ep->wq);
+	spin_unlock_irq(&ep->lock);
+	return res;
+}
+
 static int myep_send_events(struct myep *ep,
 			    struct epoll_event __user *events, int maxevents)
 {
 	if (fatal_signal_pending(current))
 		return -EINTR;
+	if (ep->ring)
+		return myep_publish_ready(ep, ep->ring, maxevents);
 	return myep_transfer(ep, events, NULL, maxevents);
 }
 
@@ -243,7 +312,10 @@ static int myep_wait(struct myep *ep, const struct myepoll_wait *args)
 
 	if (args->maxevents <= 0 || args->maxevents > MYEP_MAX_EVENTS)
 		res = -EINVAL;
-	else if (!access_ok(events, args->maxevents * sizeof(*events)))
+	else if (ep->ring && events)
+		res = -EINVAL;	/* the ring is the buffer */
+	else if (!ep->ring &&
+		 !access_ok(events, args->maxevents * sizeof(*events)))
 		res = -EFAULT;
 	else
 		res = myep_wait_for_events(ep, events, args->maxevents,

@@ -10,7 +10,10 @@
  *  - myep_wake_callback(): any context, hard irq included, with the
  *    watched wait queue's lock held.  It takes ep->lock (irqsave) and never
  *    sleeps.  While a transfer scans (ep->ovflist active) it chains the item
- *    on ovflist instead of rdllist.
+ *    on ovflist instead of rdllist.  On a ring instance it first publishes
+ *    the wakeup's events into the ring (ring.c), under ep->lock; a one-shot
+ *    item is disarmed there, and only level-triggered items and those it
+ *    could not publish go on to the ready list.
  *  - POLLFREE: the owner of the wait queue is freeing it.  The callback
  *    unlinks the entry and clears pwq->whead with release semantics; the
  *    unhooking path reads whead under RCU with acquire semantics, as
@@ -93,6 +96,36 @@ static bool myep_exclusive_woke(const struct myep_item *item,
 	}
 }
 
+/*
+ * Bits that sources announce with every wakeup of a kind whether or not
+ * they hold (a socket's read wakeup carries EPOLLPRI and EPOLLRDBAND): a
+ * key with one of them registered is not published, WAIT re-polls.
+ */
+#define MYEP_RING_REPOLL_BITS	(EPOLLPRI | EPOLLRDBAND | EPOLLWRBAND)
+
+/*
+ * A ring instance's fast path: publish the wakeup's key when it says
+ * exactly what happened.  A key of 0 (no information), a POLLFREE, and a
+ * full ring (MYEPOLL_RING_OVERFLOW) leave the item to the ready list.
+ */
+static bool myep_wake_publish(struct myep *ep, struct myep_item *item,
+			      __poll_t pollflags)
+{
+	struct myep_ring *ring = READ_ONCE(ep->ring);
+	__poll_t events = pollflags & item->event.events & ~MYEP_PRIVATE_BITS;
+
+	if (!ring || !events || (pollflags & POLLFREE) ||
+	    (events & MYEP_RING_REPOLL_BITS))
+		return false;
+	if (!myep_ring_publish(ring, item, events)) {
+		myep_ring_set_flags(ring, MYEPOLL_RING_OVERFLOW);
+		return false;
+	}
+	if (item->event.events & EPOLLONESHOT)
+		item->event.events &= MYEP_PRIVATE_BITS;
+	return true;
+}
+
 static int myep_wake_callback(wait_queue_entry_t *wait, unsigned int mode,
 			      int sync, void *key)
 {
@@ -117,17 +150,26 @@ static int myep_wake_callback(wait_queue_entry_t *wait, unsigned int mode,
 		goto out_unlock;
 	}
 
+	if (myep_wake_publish(ep, item, pollflags)) {
+		result = MYEP_WAKE_PUBLISHED;
+		/* Level-triggered: also on the ready list for WAIT's re-poll. */
+		if (item->event.events & (EPOLLET | EPOLLONESHOT))
+			goto wake;
+	}
 	if (READ_ONCE(ep->ovflist) != MYEP_UNACTIVE_PTR) {
 		if (item->next == MYEP_UNACTIVE_PTR) {
 			item->next = READ_ONCE(ep->ovflist);
 			WRITE_ONCE(ep->ovflist, item);
-			result = MYEP_WAKE_OVERFLOW;
+			if (result != MYEP_WAKE_PUBLISHED)
+				result = MYEP_WAKE_OVERFLOW;
 		}
 	} else if (list_empty(&item->rdllink)) {
 		list_add_tail(&item->rdllink, &ep->rdllist);
-		result = MYEP_WAKE_QUEUED;
+		if (result != MYEP_WAKE_PUBLISHED)
+			result = MYEP_WAKE_QUEUED;
 	}
 
+wake:
 	/* As in myep_queue_ready(): ep->lock orders us against waiters. */
 	if (waitqueue_active(&ep->wq)) {
 		if (exclusive && !(pollflags & POLLFREE))

@@ -17,8 +17,8 @@
  *   n = ioctl(epfd, MYEPOLL_IOC_WAIT, &wait);		// epoll_pwait2()
  *   n = ioctl(epfd, MYEPOLL_IOC_CTL_BATCH, &batch);	// nr epoll_ctl()s
  *   ioctl(epfd, MYEPOLL_IOC_RING_SETUP, &setup);	// a shared ready ring
- *   ring = mmap(NULL, setup.map_size, PROT_READ | PROT_WRITE,
- *		 MAP_SHARED, epfd, 0);
+ *   hdr = mmap(NULL, setup.map_size, PROT_READ | PROT_WRITE,
+ *		MAP_SHARED, epfd, 0);
  *
  * User space normally goes through libmyepoll (<libmyepoll.h>), which
  * wraps these calls with glibc's epoll conventions.
@@ -172,7 +172,7 @@ struct myepoll_ring_header {
 };
 
 /* Set by the module: ready items wait on the ready list, call WAIT. */
-#define MYEPOLL_RING_OVERFLOW		(1U << 0)
+#define MYEPOLL_RING_OVERFLOW		0x00000001U
 
 #define MYEPOLL_RING_ENTRIES_OFFSET	128
 /* Entries of a ring: a power of two from 2 to MYEPOLL_RING_MAX_ENTRIES. */
