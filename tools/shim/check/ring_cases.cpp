@@ -136,6 +136,20 @@ std::vector<uint64_t> collect(const Api &api, int ep, int maxevents, std::string
     return seen;
 }
 
+// "n n ... 0 ": every count in 1 .. maxevents but the last, 0.
+bool calls_within(const std::string &counts, int maxevents)
+{
+    std::vector<int> v;
+    for (size_t pos = 0; pos < counts.size();) {
+        size_t end = counts.find(' ', pos);
+        v.push_back(std::stoi(counts.substr(pos, end - pos)));
+        pos = end == std::string::npos ? counts.size() : end + 1;
+    }
+    if (v.empty() || v.back() != 0)
+        return false;
+    return std::all_of(v.begin(), v.end() - 1, [=](int n) { return n >= 1 && n <= maxevents; });
+}
+
 void many_ready(Check &c, const Api &api, unsigned int items, int maxevents,
                 std::vector<uint64_t> &seen, std::string &counts)
 {
@@ -176,8 +190,11 @@ void ring_overflow(Check &c)
         c.expect(native == want_seen, what + ": native reports each once");
         c.expect(shim == want_seen, what + ": the shim reports each once (" +
                                         std::to_string(shim.size()) + " reported)");
-        c.expect(shim_counts == native_counts,
-                 what + ": per call: shim " + shim_counts + ", native " + native_counts);
+        // A call returns at most what the ring holds, fewer than native's
+        // when items wait on the ready list (README.md, "Ring mode").
+        c.expect(calls_within(shim_counts, maxevents),
+                 what + ": per call 1 .. maxevents, then 0: shim " + shim_counts + ", native " +
+                     native_counts);
     }
 }
 
