@@ -151,6 +151,42 @@ void memory_tables(const Config &c, const Results &r, std::FILE *out)
     caches.print(out);
 }
 
+const HarvestRow *harvest_row(const Results &r, const std::string &config, int k)
+{
+    for (const auto &row : r.harvest)
+        if (row.config == config && row.k == k)
+            return &row;
+    return nullptr;
+}
+
+// Per event: each median over K.  consumer: the round less the same writes
+// on eventfds nobody watches (the callback's work and taking the events).
+void harvest_table(const Config &c, const Results &r, std::FILE *out)
+{
+    ResultTable t("harvest", {"timing", "n", "k", "config", "turns", "events", "trigger_instr_ev",
+                              "take_instr_ev", "round_instr_ev", "consumer_instr_ev",
+                              "round_med_ns", "ratio_consumer", "ratio_take", "ratio_round"});
+    for (const auto &row : r.harvest) {
+        const HarvestRow *base = harvest_row(r, "writes-only", row.k);
+        const HarvestRow *nat = harvest_row(r, "native", row.k);
+        const double k = row.k;
+        auto consumer = [&](const HarvestRow &h) {
+            return base ? h.round.median - base->trigger.median : 0.0;
+        };
+        const bool takes = row.config != "writes-only";
+        t.add({c.timing, std::to_string(row.n), std::to_string(row.k), row.config,
+               std::to_string(row.round.count), std::to_string(row.events),
+               instructions(c, row.trigger.median / k),
+               takes ? instructions(c, row.take.median / k) : "-",
+               takes ? instructions(c, row.round.median / k) : "-",
+               takes ? instructions(c, consumer(row) / k) : "-", fixed(row.round.median),
+               fixed(takes && nat ? ratio(consumer(row), consumer(*nat)) : 0, 3),
+               fixed(takes && nat ? ratio(row.take.median, nat->take.median) : 0, 3),
+               fixed(takes && nat ? ratio(row.round.median, nat->round.median) : 0, 3)});
+    }
+    t.print(out);
+}
+
 } // namespace
 
 void print_report(const Config &config, const Results &results, std::FILE *out)
@@ -163,6 +199,8 @@ void print_report(const Config &config, const Results &results, std::FILE *out)
         scaling_table(config, results, out);
     if (!results.latency.empty())
         latency_table(config, results, out);
+    if (!results.harvest.empty())
+        harvest_table(config, results, out);
     if (!results.control.empty())
         control_table(config, results, out);
     if (!results.memory.empty())

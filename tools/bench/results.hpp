@@ -62,6 +62,19 @@ struct CloseRow {
     std::string error{};   // why the row has no figures
 };
 
+// One configuration of the harvest section (harvest.cpp): ns per turn of K
+// events.
+struct HarvestRow {
+    std::string config; // writes-only, native, myepoll, myepoll-ring
+    std::size_t n;
+    int k;
+    Summary trigger; // the K writes, wake callbacks included
+    Summary take;    // the wait or harvest calls until K events
+    Summary round;   // both
+    uint64_t events;
+    uint64_t expected; // turns x K (0 for writes-only)
+};
+
 struct Results {
     std::vector<CloseRow> close;
     std::vector<FloorRow> floor;
@@ -69,6 +82,7 @@ struct Results {
     std::vector<LatencyRow> latency;
     std::vector<ControlRow> control;
     std::vector<MemoryRow> memory;
+    std::vector<HarvestRow> harvest;
 };
 
 } // namespace myepoll::bench
