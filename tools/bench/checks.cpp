@@ -84,6 +84,13 @@ void check_harvest(const Results &r, Cases &cases)
     }
 }
 
+void check_reactor(const Results &r, Cases &cases)
+{
+    for (const auto &row : r.reactor)
+        cases.report("reactor-" + row.config, row.problems.empty() && row.requests > 0,
+                     row.problems.empty() ? "no request completed" : row.problems);
+}
+
 void check_floor(const Results &r, Cases &cases)
 {
     for (const auto &row : r.floor)
@@ -128,6 +135,7 @@ int print_checks(const Config &config, const Results &results)
     check_scaling(results, cases);
     check_latency(results, cases);
     check_harvest(results, cases);
+    check_reactor(results, cases);
     check_control(results, cases);
     check_memory(results, cases);
     std::fflush(stdout);

@@ -75,6 +75,25 @@ struct HarvestRow {
     uint64_t expected; // turns x K (0 for writes-only)
 };
 
+// One configuration of the reactor section (reactor.cpp).
+struct ReactorRow {
+    std::string config; // native, myepoll, myepoll-ring
+    int connections = 0;
+    int requests_per_connection = 0;
+    std::vector<double> rps; // requests/s of each round, guest time
+    uint64_t requests = 0;   // completed, all rounds
+    uint64_t loop_turns = 0; // the server's waits, all rounds
+    uint64_t events = 0;     // events they returned
+    std::string problems;    // failed runs, empty if none
+    // The timed run (TimedBackend): guest ns inside the server's calls.
+    double timed_rps = 0;
+    double wait_ns_per_request = 0;
+    double ctl_ns_per_request = 0;
+    double waits_per_request = 0;
+    double ctls_per_request = 0;
+    uint64_t switched_waits = 0; // waits that slept or were preempted
+};
+
 struct Results {
     std::vector<CloseRow> close;
     std::vector<FloorRow> floor;
@@ -83,6 +102,7 @@ struct Results {
     std::vector<ControlRow> control;
     std::vector<MemoryRow> memory;
     std::vector<HarvestRow> harvest;
+    std::vector<ReactorRow> reactor;
 };
 
 } // namespace myepoll::bench

@@ -32,4 +32,8 @@ void run_memory(const Config &config, const Connections &conns, Results &results
 // myepoll's WAIT and its ring (harvest.cpp).
 void run_harvest(const Config &config, Results &results);
 
+// The demo's Reactor echo server on native, myepoll and the ring, with the
+// server's epoll share of a request (reactor.cpp).
+void run_reactor(const Config &config, Results &results);
+
 } // namespace myepoll::bench
