@@ -27,7 +27,10 @@ class PlainConsumer final : public EtConsumer
 {
   public:
     explicit PlainConsumer(BackendKind kind) : instance_(backend(kind)) {}
-    void watch(int fd, uint32_t index) override { check(instance_.add(fd, kEdgeIn, index), "ADD"); }
+    void watch(int fd, uint32_t index, bool oneshot) override
+    {
+        check(instance_.add(fd, kEdgeIn | (oneshot ? MYEPOLL_ONESHOT : 0), index), "ADD");
+    }
     int take(Event *events, int max) override
     {
         const int n = instance_.wait(events, max, kInfinite);
@@ -53,7 +56,10 @@ class RingConsumer final : public EtConsumer
         if (!ring_)
             throw std::system_error(errno, std::generic_category(), "myepoll_ring_create");
     }
-    void watch(int fd, uint32_t index) override { check(instance_.add(fd, kEdgeIn, index), "ADD"); }
+    void watch(int fd, uint32_t index, bool oneshot) override
+    {
+        check(instance_.add(fd, kEdgeIn | (oneshot ? MYEPOLL_ONESHOT : 0), index), "ADD");
+    }
     int take(Event *events, int max) override
     {
         const int n =

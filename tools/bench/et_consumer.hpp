@@ -21,8 +21,9 @@ class EtConsumer
 {
   public:
     virtual ~EtConsumer() = default;
-    // Watches fd for EPOLLIN | EPOLLET, reported with data `index`.
-    virtual void watch(int fd, uint32_t index) = 0;
+    // Watches fd for EPOLLIN | EPOLLET (| EPOLLONESHOT if oneshot),
+    // reported with data `index`.
+    virtual void watch(int fd, uint32_t index, bool oneshot = false) = 0;
     // Blocks until there are events; takes up to max of them.
     virtual int take(Event *events, int max) = 0;
 };

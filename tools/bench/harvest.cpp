@@ -35,6 +35,7 @@ namespace
 struct Contender {
     std::string name;
     std::unique_ptr<EtConsumer> consumer; // null: writes only
+    bool takes = true;                    // false: its items are disarmed
     std::vector<UniqueFd> fds;
     std::vector<double> trigger_ns, take_ns, round_ns;
     uint64_t events = 0;
@@ -55,10 +56,32 @@ std::vector<UniqueFd> eventfds(std::size_t n)
 
 Contender contender(std::string name, std::optional<Consumer> kind, std::size_t n)
 {
-    Contender c{std::move(name), kind ? make_consumer(*kind) : nullptr, eventfds(n), {}, {}, {}};
+    Contender c{std::move(name),
+                kind ? make_consumer(*kind) : nullptr,
+                kind.has_value(),
+                eventfds(n),
+                {},
+                {},
+                {}};
     if (c.consumer)
         for (std::size_t i = 0; i < n; ++i)
             c.consumer->watch(c.fds[i].get(), static_cast<uint32_t>(i));
+    return c;
+}
+
+// Native, EPOLLONESHOT items each fired and taken once: disarmed.
+Contender disarmed(std::size_t n)
+{
+    Contender c{"native-disarmed", make_consumer(Consumer::Native), false, eventfds(n), {}, {}, {}};
+    const uint64_t one = 1;
+    for (std::size_t i = 0; i < n; ++i) {
+        c.consumer->watch(c.fds[i].get(), static_cast<uint32_t>(i), true);
+        if (::write(c.fds[i].get(), &one, sizeof(one)) != sizeof(one))
+            throw std::system_error(errno, std::generic_category(), "write");
+    }
+    std::vector<Event> events(256);
+    for (std::size_t taken = 0; taken < n;)
+        taken += static_cast<std::size_t>(c.consumer->take(events.data(), 256));
     return c;
 }
 
@@ -79,7 +102,7 @@ class Turns
                 throw std::system_error(errno, std::generic_category(), "write");
         const int64_t t1 = now_ns();
         int got = 0;
-        if (c.consumer)
+        if (c.takes)
             while (got < k_)
                 got += c.consumer->take(events_.data(), k_ - got);
         const int64_t t2 = now_ns();
@@ -104,6 +127,7 @@ void run_harvest(const Config &config, Results &results)
     const std::size_t n = config.harvest_size;
     std::vector<Contender> contenders;
     contenders.push_back(contender("writes-only", std::nullopt, n));
+    contenders.push_back(disarmed(n));
     for (Consumer kind : {Consumer::Native, Consumer::MyEpoll, Consumer::Ring})
         contenders.push_back(contender(consumer_name(kind), kind, n));
     for (int k : config.harvest_actives) {
@@ -126,7 +150,7 @@ void run_harvest(const Config &config, Results &results)
                     turns.run(c, true);
             }
         for (auto &c : contenders) {
-            const uint64_t expected = c.consumer ? static_cast<uint64_t>(c.round_ns.size()) * k : 0;
+            const uint64_t expected = c.takes ? static_cast<uint64_t>(c.round_ns.size()) * k : 0;
             results.harvest.push_back({c.name, n, k, summarize(c.trigger_ns), summarize(c.take_ns),
                                        summarize(c.round_ns), c.events, expected});
         }

@@ -174,7 +174,7 @@ void harvest_table(const Config &c, const Results &r, std::FILE *out)
         auto consumer = [&](const HarvestRow &h) {
             return base ? h.round.median - base->trigger.median : 0.0;
         };
-        const bool takes = row.config != "writes-only";
+        const bool takes = row.config != "writes-only" && row.config != "native-disarmed";
         t.add({c.timing, std::to_string(row.n), std::to_string(row.k), row.config,
                std::to_string(row.round.count), std::to_string(row.events),
                instructions(c, row.trigger.median / k),

@@ -65,7 +65,7 @@ struct CloseRow {
 // One configuration of the harvest section (harvest.cpp): ns per turn of K
 // events.
 struct HarvestRow {
-    std::string config; // writes-only, native, myepoll, myepoll-ring
+    std::string config; // writes-only, native-disarmed, native, myepoll, myepoll-ring
     std::size_t n;
     int k;
     Summary trigger; // the K writes, wake callbacks included
