@@ -4,8 +4,8 @@
 // in guest time, and instructions per request (icount, one vCPU: the
 // whole system's, client included).
 //
-// Then one more run of each through TimedBackend, which counts the
-// instructions inside the server's ctl and wait calls; with the wake
+// Then as many rounds through TimedBackend, which counts the instructions
+// inside the server's ctl and wait calls (medians over the rounds); with the wake
 // callbacks (one per request reaches the server's instance; its cost per
 // event is the harvest section's native trigger less its writes-only
 // trigger) that is the server's epoll share of a request.  Native's share
@@ -109,20 +109,30 @@ void run_reactor(const Config &config, Results &results)
             rows[i].events += r.server.events;
         }
     }
+    // As many timed rounds, interleaved too: a run's loop dynamics (events
+    // per turn, waits that sleep) vary, and so does its epoll share.
     const double clock_ns = clock_read_ns();
+    std::vector<std::vector<double>> wait_ns(all.size()), ctl_ns(all.size()), waits(all.size());
+    for (int round = 0; round < config.reactor_rounds; ++round) {
+        for (std::size_t i = 0; i < all.size(); ++i) {
+            std::unique_ptr<Backend> own = all[i].make ? all[i].make() : nullptr;
+            TimedBackend timed(own ? *own : *all[i].shared);
+            const demo::RunResult r = run_once(timed, o, rows[i].problems);
+            const uint64_t requests = r.load.completed_requests;
+            if (requests == 0)
+                continue;
+            wait_ns[i].push_back(per_request(timed.wait_times(), clock_ns, requests));
+            ctl_ns[i].push_back(per_request(timed.ctl_times(), clock_ns, requests));
+            waits[i].push_back(static_cast<double>(timed.wait_times().calls) /
+                               static_cast<double>(requests));
+            rows[i].timed_rps.push_back(r.requests_per_second());
+            rows[i].switched_waits += timed.wait_times().switched;
+        }
+    }
     for (std::size_t i = 0; i < all.size(); ++i) {
-        std::unique_ptr<Backend> own = all[i].make ? all[i].make() : nullptr;
-        TimedBackend timed(own ? *own : *all[i].shared);
-        const demo::RunResult r = run_once(timed, o, rows[i].problems);
-        const uint64_t requests = r.load.completed_requests;
-        rows[i].timed_rps = r.requests_per_second();
-        rows[i].wait_ns_per_request = per_request(timed.wait_times(), clock_ns, requests);
-        rows[i].ctl_ns_per_request = per_request(timed.ctl_times(), clock_ns, requests);
-        rows[i].waits_per_request =
-            requests ? static_cast<double>(timed.wait_times().calls) / requests : 0;
-        rows[i].ctls_per_request =
-            requests ? static_cast<double>(timed.ctl_times().calls) / requests : 0;
-        rows[i].switched_waits = timed.wait_times().switched;
+        rows[i].wait_ns_per_request = summarize(wait_ns[i]).median;
+        rows[i].ctl_ns_per_request = summarize(ctl_ns[i]).median;
+        rows[i].waits_per_request = summarize(waits[i]).median;
     }
     for (auto &row : rows)
         results.reactor.push_back(std::move(row));

@@ -85,13 +85,13 @@ struct ReactorRow {
     uint64_t loop_turns = 0; // the server's waits, all rounds
     uint64_t events = 0;     // events they returned
     std::string problems;    // failed runs, empty if none
-    // The timed run (TimedBackend): guest ns inside the server's calls.
-    double timed_rps = 0;
+    // The timed rounds (TimedBackend): guest ns inside the server's calls,
+    // medians over the rounds.
+    std::vector<double> timed_rps;
     double wait_ns_per_request = 0;
     double ctl_ns_per_request = 0;
     double waits_per_request = 0;
-    double ctls_per_request = 0;
-    uint64_t switched_waits = 0; // waits that slept or were preempted
+    uint64_t switched_waits = 0; // waits that slept or were preempted, all rounds
 };
 
 struct Results {
