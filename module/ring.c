@@ -142,6 +142,7 @@ bool myep_ring_nonempty(const struct myep_ring *ring)
 {
 	return myep_ring_used(ring, READ_ONCE(ring->hdr->head)) != 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(myep_ring_nonempty);
 
 /* For WAIT's return: the entries user space has to take, at most all. */
 int myep_ring_count(const struct myep_ring *ring)
@@ -150,6 +151,7 @@ int myep_ring_count(const struct myep_ring *ring)
 
 	return min(used, ring->mask + 1);
 }
+EXPORT_SYMBOL_IF_KUNIT(myep_ring_count);
 
 void myep_ring_set_flags(struct myep_ring *ring, u32 flags)
 {

@@ -189,7 +189,7 @@ multiarch=$(gcc -print-multiarch)
 lib=usr/lib/$multiarch
 expected=(lib/modules/"$must"/updates/myepoll.ko lib/udev/rules.d/60-myepoll.rules
 	usr/include/linux/myepoll.h "$lib"/libmyepoll-shim.so
-	usr/include/libmyepoll.h "$lib"/libmyepoll.a "$lib"/libmyepoll.so.1.0.0
+	usr/include/libmyepoll.h "$lib"/libmyepoll.a "$lib"/libmyepoll.so.1.1.0
 	"$lib"/libmyepoll.so.1 "$lib"/libmyepoll.so "$lib"/pkgconfig/myepoll.pc
 	usr/lib/modules-load.d/myepoll.conf)
 # Files and symbolic links (libmyepoll.so.1, libmyepoll.so).

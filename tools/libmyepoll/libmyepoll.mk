@@ -2,7 +2,7 @@
 #
 #   build/libmyepoll/libmyepoll.a           static; position-independent, so
 #                                           that the LD_PRELOAD shim links it
-#   build/libmyepoll/libmyepoll.so.1.0.0    shared, soname libmyepoll.so.1,
+#   build/libmyepoll/libmyepoll.so.1.1.0    shared, soname libmyepoll.so.1,
 #                                           exports listed in libmyepoll.map
 #   build/libmyepoll/myepoll.pc             pkg-config file for PREFIX/LIBDIR
 #   build/libmyepoll_test                   the C test (test/selfcontained.c),
