@@ -222,7 +222,10 @@ $(TRACE_OBJS): $(TRACE_GEN)/trace.skel.h
 # Static libelf needs zlib and zstd.
 $(BUILD)/trace: $(TRACE_OBJS) $(LIB) $(LIBMYEPOLL_A)
 	$(CXX) $(CXXFLAGS) -o $@ $^ -lbpf -lelf -lz -lzstd $(LDFLAGS)
-$(BUILD)/bench: $(BENCH_OBJS) $(LIB) $(LIBMYEPOLL_A)
+# The bench's reactor section runs the demo's server and load generator.
+DEMO_RUN_OBJS := $(filter-out $(BUILD)/tools/demo/main.o,$(DEMO_OBJS))
+$(BENCH_OBJS): CXXFLAGS += -I$(CURDIR)/tools/demo
+$(BUILD)/bench: $(BENCH_OBJS) $(DEMO_RUN_OBJS) $(LIB) $(LIBMYEPOLL_A)
 	$(CXX) $(CXXFLAGS) -o $@ $^ $(LDFLAGS)
 
 shim: $(SHIM) $(SHIM_CHECK)

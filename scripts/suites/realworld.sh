@@ -16,6 +16,9 @@
 #   nginx-myepoll-1w   1 worker,  wrk -c 100, then -c 1000
 #   nginx-myepoll-2w   2 workers sharing the listener with EPOLLEXCLUSIVE
 #                      (nginx's default `accept_mutex off`), wrk -c 100, -c 1000
+#   redis-ring         as redis-myepoll, in the shim's ring mode
+#                      (MYEPOLL_SHIM_RING=1: waits answered from the ring)
+#   nginx-ring-2w      as nginx-myepoll-2w, in the shim's ring mode
 #
 # Cases (`@@myepoll case realworld pass|fail <run>-<check>`):
 #   -c<N>          the load generator's own error counts are zero: redis-
@@ -40,7 +43,7 @@
 #
 # Knobs (vm-run --env): REDIS_REQUESTS=4000 (per test and client count),
 # WRK_SECONDS=3, REALWORLD_RUNS="redis-native redis-myepoll nginx-native-2w
-# nginx-myepoll-1w nginx-myepoll-2w", REALWORLD_NO_SHIM=1 (the myepoll runs
+# nginx-myepoll-1w nginx-myepoll-2w redis-ring nginx-ring-2w", REALWORLD_NO_SHIM=1 (the myepoll runs
 # without LD_PRELOAD: their -fds and -shim-counters cases must fail; for
 # showing that the checks can fail).
 WHAT=${1:-check} # check (the realworld suite) or bench (benchreal.sh)
@@ -50,7 +53,7 @@ SHIM=/lib/libmyepoll-shim.so
 W=/tmp/realworld
 REQUESTS=${REDIS_REQUESTS:-4000}
 SECONDS_=${WRK_SECONDS:-3}
-RUNS=${REALWORLD_RUNS:-redis-native redis-myepoll nginx-native-2w nginx-myepoll-1w nginx-myepoll-2w}
+RUNS=${REALWORLD_RUNS:-redis-native redis-myepoll nginx-native-2w nginx-myepoll-1w nginx-myepoll-2w redis-ring nginx-ring-2w}
 REDIS_PORT=6379
 NGINX_PORT=8080
 EPOLLEXCLUSIVE=268435456 # 1 << 28
@@ -86,13 +89,14 @@ rm -rf "$W"
 mkdir -p "$W" || exit 1
 
 # config_env CONFIG: the environment of a server run in CONFIG, as env(1)
-# words.  Another configuration (the shim's ring mode, say
-# "ring) echo "LD_PRELOAD=$SHIM MYEPOLL_SHIM_STATS=1 MYEPOLL_SHIM_RING=1" ;;")
-# is one more line here and a name in BENCHREAL_CONFIGS.
+# words: native, myepoll (the shim), ring (the shim's ring mode: every
+# instance a ring instance, waits answered from the ring).  Another
+# configuration is one more line here and a name in BENCHREAL_CONFIGS.
 config_env() {
 	case $1 in
 	native) ;;
 	myepoll) [ "${REALWORLD_NO_SHIM:-0}" = 1 ] || echo "LD_PRELOAD=$SHIM MYEPOLL_SHIM_STATS=1" ;;
+	ring) [ "${REALWORLD_NO_SHIM:-0}" = 1 ] || echo "LD_PRELOAD=$SHIM MYEPOLL_SHIM_STATS=1 MYEPOLL_SHIM_RING=1" ;;
 	*) return 1 ;;
 	esac
 }
@@ -153,7 +157,7 @@ fds_verdict() {
 	for p in "$@"; do
 		# shellcheck disable=SC2046  # two numbers
 		set -- $(instances "$p")
-		if [ "$mode" = myepoll ]; then
+		if [ "$mode" != native ]; then
 			[ "$1" -ge 1 ] && [ "$2" = 0 ] ||
 				why="$why pid $p has $1 anon_inode:[myepoll] and $2 anon_inode:[eventpoll] fds (want >= 1 and 0);"
 		else
@@ -182,8 +186,17 @@ shim_verdict() {
 	}'
 }
 
+# ring_verdict MODE FILE...: in MODE ring, why the shim's statistics line
+# in FILEs does not show a ring set up (empty if it does, or in another MODE).
+ring_verdict() {
+	[ "$1" = ring ] || return 0
+	shift
+	cat "$@" 2>/dev/null | sed -n 's/^myepoll-shim\[[0-9]*\]: stats //p' | tail -n 1 |
+		grep -q ' ring=[1-9]' || echo " shim statistics: no ring set up;"
+}
+
 # start MODE READY COMMAND...: start COMMAND in the background (under the
-# shim in MODE myepoll), output in $dir/server.out, its pid in $pid; wait up
+# shim in MODE myepoll or ring), output in $dir/server.out, its pid in $pid; wait up
 # to 30 s until the function READY succeeds.
 start() {
 	smode=$1
@@ -252,7 +265,7 @@ run_redis() {
 	for c in "$@"; do redis_bench "$c"; done
 	verdict "$run-fds" "$(fds_verdict "$mode" $pid)"
 	stop $pid TERM
-	[ "$mode" = myepoll ] && verdict "$run-shim-counters" "$(shim_verdict "$dir/server.out")"
+	[ "$mode" != native ] && verdict "$run-shim-counters" "$(shim_verdict "$dir/server.out")$(ring_verdict "$mode" "$dir/server.out")"
 	why=
 	[ "$stop_rc" = 0 ] || why="redis-server exit $stop_rc after SIGTERM"
 	[ -z "$why" ] || sed 's/^/redis-server: /' "$dir/server.out" | tail -n 20
@@ -391,7 +404,7 @@ run_nginx() {
 	stop $pid QUIT
 	per_worker=$(awk '{ n[$1]++ } END { for (p in n) printf "%s pid %s: %d", (k++ ? "," : ""), p, n[p] }' "$dir/logs/access.log" 2>/dev/null)
 	note "$run: requests per worker (access log):${per_worker:- none}"
-	[ "$mode" = myepoll ] && verdict "$run-shim-counters" "$(shim_verdict "$dir/logs/error.log" "$dir/server.out")"
+	[ "$mode" != native ] && verdict "$run-shim-counters" "$(shim_verdict "$dir/logs/error.log" "$dir/server.out")$(ring_verdict "$mode" "$dir/logs/error.log" "$dir/server.out")"
 	why=
 	[ "$stop_rc" = 0 ] || why="nginx exit $stop_rc after SIGQUIT;"
 	errors=$(cat "$dir/logs/error.log" "$dir/server.out" 2>/dev/null | grep -v '^myepoll-shim\[[0-9]*\]: ')
@@ -412,6 +425,7 @@ bench_case() {
 	why=$2
 	shift 2
 	[ $# = 0 ] || why="$why$(shim_verdict "$@")"
+	case $run in *-ring-r*) [ $# = 0 ] || why="$why$(ring_verdict ring "$@")" ;; esac
 	verdict "$run" "$why"
 }
 
@@ -501,7 +515,7 @@ bench_report() {
 }
 
 if [ "$WHAT" = bench ]; then
-	CONFIGS=${BENCHREAL_CONFIGS:-native myepoll}
+	CONFIGS=${BENCHREAL_CONFIGS:-native myepoll ring}
 	BENCH_ROUNDS=${BENCHREAL_ROUNDS:-3}
 	BENCH_CLIENTS=${BENCHREAL_CLIENTS:-50}
 	BENCH_REQUESTS=${BENCHREAL_REQUESTS:-5000}
@@ -535,6 +549,8 @@ for run in $RUNS; do
 	nginx-native-2w) run_nginx native 2 100 ;;
 	nginx-myepoll-1w) run_nginx myepoll 1 100 1000 ;;
 	nginx-myepoll-2w) run_nginx myepoll 2 100 1000 ;;
+	redis-ring) run_redis ring 50 1000 ;;
+	nginx-ring-2w) run_nginx ring 2 100 1000 ;;
 	*) fail "$run" "unknown run in REALWORLD_RUNS" ;;
 	esac
 	case $run in *-native*)

@@ -37,12 +37,14 @@
 # (and are not retried).
 #
 # Before the kernel's test, /bin/shim_check (tools/shim/check) checks the
-# shim itself under LD_PRELOAD: `@@myepoll case selftest-shim pass|fail NAME`.
+# shim itself under LD_PRELOAD: `@@myepoll case selftest-shim pass|fail NAME`,
+# then in the shim's ring mode (`selftest-shim-ring`).
 #
 # Exit status: 0 when every problem was reported as a failed case (the host
 # counts those), non-zero only for problems no case line covers.
 #
-# Knobs (vm-run --env): SELFTEST_MODES="native myepoll" (or one of them),
+# Knobs (vm-run --env): SELFTEST_MODES="native myepoll ring" (or some of
+# them; ring: the shim's ring mode, MYEPOLL_SHIM_RING=1 on a 64-entry ring),
 # SELFTEST_RETRIES=5, SELFTEST_RETRY_MAX=8, SELFTEST_TIMEOUT=120 (each case's
 # time limit; the harness's own is 30 s),
 # SELFTEST_CASES="epoll58 epoll60" (run only these), SELFTEST_RUNS=1 (repeat
@@ -51,7 +53,7 @@
 BIN=/bin/epoll_wakeup_test
 SHIM=/lib/libmyepoll-shim.so
 W=/tmp/selftest
-MODES=${SELFTEST_MODES:-native myepoll}
+MODES=${SELFTEST_MODES:-native myepoll ring}
 CHECK=/bin/shim_check
 RETRIES=${SELFTEST_RETRIES:-5}
 RETRY_MAX=${SELFTEST_RETRY_MAX:-8}
@@ -114,6 +116,13 @@ stamp() {
 	done
 }
 
+# ring_env MODE: the shim's extra environment in MODE, as env(1) words.
+# ring: the shim's ring mode, on a small ring (64 entries), so that items
+# also overflow onto the ready list and WAIT publishes them.
+ring_env() {
+	[ "$1" = ring ] && echo "MYEPOLL_SHIM_RING=1 MYEPOLL_SHIM_RING_ENTRIES=64"
+}
+
 # run MODE TAG [CASES]: one run of the binary (of the listed cases only, if
 # given); output in $W/TAG.out, results in $W/TAG.res, each case's duration
 # in $W/TAG.dur ("name seconds").
@@ -124,7 +133,8 @@ run() {
 		if [ "$1" = native ]; then
 			env -u LD_PRELOAD -u MYEPOLL_SHIM_STATS MYEPOLL_SELFTEST_CASES="${3:-$ALL}" "$BIN" 2>&1
 		else
-			env MYEPOLL_SHIM_STATS=1 LD_PRELOAD="$SHIM" MYEPOLL_SELFTEST_CASES="${3:-$ALL}" "$BIN" 2>&1
+			# shellcheck disable=SC2046  # ring_env's words
+			env MYEPOLL_SHIM_STATS=1 LD_PRELOAD="$SHIM" $(ring_env "$1") MYEPOLL_SELFTEST_CASES="${3:-$ALL}" "$BIN" 2>&1
 		fi
 		echo $? >"$W/$2.rc"
 	} | stamp >"$W/$2.tout"
@@ -141,7 +151,7 @@ run() {
 	total=$(plan "$W/$2.out")
 	passed=$(grep -c ' pass$' "$W/$2.res")
 	detail=
-	if [ "$1" = myepoll ]; then
+	if [ "$1" != native ]; then
 		created=$(shim_stat "$W/$2.out" create)
 		no_device=$(shim_stat "$W/$2.out" no-device)
 		stats=$(sed -n 's/^myepoll-shim\[[0-9]*\]: stats //p' "$W/$2.out" | tail -n 1)
@@ -229,19 +239,26 @@ report() {
 
 note "each case's time limit: $MYEPOLL_SELFTEST_TIMEOUT s (the harness's default: 30 s); retries: up to $RETRIES per failed case"
 
-# The shim's own checks (quick): they print their own case lines.
-if [ "${SELFTEST_SHIM_CHECK:-1}" != 0 ]; then
+# shim_check MODE SUITE: the shim's own checks (quick) under the shim in
+# MODE (myepoll, or ring: every case again, then the ring's own); they print
+# their own case lines.
+shim_check() {
 	t0=$(now)
-	MYEPOLL_SHIM_STATS=1 LD_PRELOAD=$SHIM "$CHECK" selftest-shim 2>"$W/shim_check.err"
+	# shellcheck disable=SC2046  # ring_env's words
+	env MYEPOLL_SHIM_STATS=1 LD_PRELOAD="$SHIM" $(ring_env "$1") "$CHECK" "$2" 2>"$W/$2.err"
 	rc=$?
-	note "shim_check: exit $rc, $(seconds "$t0" "$(now)") s guest time; $(sed -n 's/^myepoll-shim\[[0-9]*\]: //p' "$W/shim_check.err" | tail -n 1)"
-	grep -v '^myepoll-shim\[[0-9]*\]: stats' "$W/shim_check.err"
+	note "$2: exit $rc, $(seconds "$t0" "$(now)") s guest time; $(sed -n 's/^myepoll-shim\[[0-9]*\]: //p' "$W/$2.err" | tail -n 1)"
+	grep -v '^myepoll-shim\[[0-9]*\]: stats' "$W/$2.err"
 	# Exit 1 means failed cases, reported; anything else (a crash, no shim
 	# statistics) is not covered by a case line: the suite's exit status.
-	if [ $rc -gt 1 ] || ! grep -q '^myepoll-shim\[[0-9]*\]: stats' "$W/shim_check.err"; then
-		echo "selftest: shim_check did not finish normally (exit $rc)"
+	if [ $rc -gt 1 ] || ! grep -q '^myepoll-shim\[[0-9]*\]: stats' "$W/$2.err"; then
+		echo "selftest: shim_check $2 did not finish normally (exit $rc)"
 		status=1
 	fi
+}
+if [ "${SELFTEST_SHIM_CHECK:-1}" != 0 ]; then
+	shim_check myepoll selftest-shim
+	shim_check ring selftest-shim-ring
 fi
 
 ALL=${SELFTEST_CASES:-}
@@ -249,7 +266,7 @@ status=${status:-0}
 round=1
 while [ "$round" -le "$RUNS" ]; do
 	for mode in $MODES; do
-		case $mode in native | myepoll) ;; *)
+		case $mode in native | myepoll | ring) ;; *)
 			echo "selftest: unknown mode '$mode' in SELFTEST_MODES"
 			status=1
 			continue

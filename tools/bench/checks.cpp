@@ -72,6 +72,25 @@ void check_control(const Results &r, Cases &cases)
     }
 }
 
+void check_harvest(const Results &r, Cases &cases)
+{
+    for (const auto &row : r.harvest) {
+        if (row.config == "writes-only" || row.config == "native-disarmed")
+            continue;
+        const bool ok = row.round.count > 0 && row.events == row.expected;
+        cases.report("harvest-k" + std::to_string(row.k) + "-" + row.config, ok,
+                     std::to_string(row.events) + " events, expected " +
+                         std::to_string(row.expected));
+    }
+}
+
+void check_reactor(const Results &r, Cases &cases)
+{
+    for (const auto &row : r.reactor)
+        cases.report("reactor-" + row.config, row.problems.empty() && row.requests > 0,
+                     row.problems.empty() ? "no request completed" : row.problems);
+}
+
 void check_floor(const Results &r, Cases &cases)
 {
     for (const auto &row : r.floor)
@@ -115,6 +134,8 @@ int print_checks(const Config &config, const Results &results)
     check_floor(results, cases);
     check_scaling(results, cases);
     check_latency(results, cases);
+    check_harvest(results, cases);
+    check_reactor(results, cases);
     check_control(results, cases);
     check_memory(results, cases);
     std::fflush(stdout);

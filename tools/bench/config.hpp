@@ -27,6 +27,11 @@ struct Config {
     std::size_t memory_size = 100000;
     std::size_t close_instances = 100; // close cost: instances x fds items
     std::size_t close_fds = 1000;
+    std::size_t harvest_size = 10000;          // eventfds per configuration of the harvest section
+    std::vector<int> harvest_actives{64, 256}; // ready per turn
+    int reactor_connections = 1000;            // the reactor section's clients
+    int reactor_requests = 20;                 // requests per connection
+    int reactor_rounds = 5;                    // runs of each configuration
     std::string module_file;       // myepoll.ko to load again after the unloaded close cost
     std::vector<std::string> only; // sections to run; empty = all
 };

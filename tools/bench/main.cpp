@@ -109,6 +109,18 @@ void run_all(const Config &c, Results &results)
             std::fflush(stdout);
         }
     }
+    if (wants(c, "harvest")) {
+        const int64_t t0 = now_ns();
+        run_harvest(c, results);
+        std::printf("bench: harvest in %.1f s\n", seconds_since(t0));
+        std::fflush(stdout);
+    }
+    if (wants(c, "reactor")) {
+        const int64_t t0 = now_ns();
+        run_reactor(c, results);
+        std::printf("bench: reactor in %.1f s\n", seconds_since(t0));
+        std::fflush(stdout);
+    }
     if (wants(c, "latency")) {
         const int64_t t0 = now_ns();
         run_latency(c, results);

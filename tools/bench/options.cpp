@@ -31,9 +31,15 @@ const char kUsage[] =
     "  --memory-size N          watches for the memory measurement (0: none)\n"
     "  --close-instances I      instances watching the fds of the close cost\n"
     "  --close-fds F            fds of one eventfd each instance watches (I x F items)\n"
+    "  --harvest-size N         eventfds per configuration of the harvest section\n"
+    "  --harvest-actives K,K    events per turn of the harvest section (<= 4096)\n"
+    "  --reactor-connections N  clients of the reactor section (the demo's server)\n"
+    "  --reactor-requests R     requests per client\n"
+    "  --reactor-rounds R       runs of each configuration\n"
     "  --module-file KO         time the close cost without myepoll too: unload it,\n"
     "                           then load KO again\n"
-    "  --only a,b               sections: close,floor,scaling,latency,control,memory\n";
+    "  --only a,b               sections: close,floor,scaling,latency,control,memory,\n"
+    "                           harvest,reactor\n";
 
 [[noreturn]] void usage(int status)
 {
@@ -87,6 +93,11 @@ void make_smoke(Config &c)
     c.memory_size = 1000;
     c.close_instances = 10;
     c.close_fds = 100;
+    c.harvest_size = 1000;
+    c.harvest_actives = {64};
+    c.reactor_connections = 100;
+    c.reactor_requests = 5;
+    c.reactor_rounds = 1;
 }
 
 } // namespace
@@ -137,6 +148,16 @@ Config parse_options(int argc, char **argv)
             c.close_instances = static_cast<std::size_t>(number(v));
         else if (arg == "--close-fds")
             c.close_fds = static_cast<std::size_t>(number(v));
+        else if (arg == "--harvest-size")
+            c.harvest_size = static_cast<std::size_t>(number(v));
+        else if (arg == "--harvest-actives")
+            c.harvest_actives = numbers<int>(v);
+        else if (arg == "--reactor-connections")
+            c.reactor_connections = static_cast<int>(number(v));
+        else if (arg == "--reactor-requests")
+            c.reactor_requests = static_cast<int>(number(v));
+        else if (arg == "--reactor-rounds")
+            c.reactor_rounds = std::max(1, static_cast<int>(number(v)));
         else if (arg == "--module-file")
             c.module_file = v;
         else if (arg == "--only")

@@ -1,5 +1,6 @@
 #include "report.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -151,6 +152,124 @@ void memory_tables(const Config &c, const Results &r, std::FILE *out)
     caches.print(out);
 }
 
+const HarvestRow *harvest_row(const Results &r, const std::string &config, int k)
+{
+    for (const auto &row : r.harvest)
+        if (row.config == config && row.k == k)
+            return &row;
+    return nullptr;
+}
+
+// Per event: each median over K.  consumer: the round less the same writes
+// on eventfds nobody watches (the callback's work and taking the events).
+void harvest_table(const Config &c, const Results &r, std::FILE *out)
+{
+    ResultTable t("harvest", {"timing", "n", "k", "config", "turns", "events", "trigger_instr_ev",
+                              "take_instr_ev", "round_instr_ev", "consumer_instr_ev",
+                              "round_med_ns", "ratio_consumer", "ratio_take", "ratio_round"});
+    for (const auto &row : r.harvest) {
+        const HarvestRow *base = harvest_row(r, "writes-only", row.k);
+        const HarvestRow *nat = harvest_row(r, "native", row.k);
+        const double k = row.k;
+        auto consumer = [&](const HarvestRow &h) {
+            return base ? h.round.median - base->trigger.median : 0.0;
+        };
+        const bool takes = row.config != "writes-only" && row.config != "native-disarmed";
+        t.add({c.timing, std::to_string(row.n), std::to_string(row.k), row.config,
+               std::to_string(row.round.count), std::to_string(row.events),
+               instructions(c, row.trigger.median / k),
+               takes ? instructions(c, row.take.median / k) : "-",
+               takes ? instructions(c, row.round.median / k) : "-",
+               takes ? instructions(c, consumer(row) / k) : "-", fixed(row.round.median),
+               fixed(takes && nat ? ratio(consumer(row), consumer(*nat)) : 0, 3),
+               fixed(takes && nat ? ratio(row.take.median, nat->take.median) : 0, 3),
+               fixed(takes && nat ? ratio(row.round.median, nat->round.median) : 0, 3)});
+    }
+    t.print(out);
+}
+
+// Guest ns of one wake callback per event: a configuration's harvest trigger
+// less the writes-only trigger (the smallest K), 0 without the harvest rows.
+double callback_ns(const Results &r, const std::string &config)
+{
+    const HarvestRow *best = nullptr;
+    for (const auto &row : r.harvest)
+        if (row.config == config && (best == nullptr || row.k < best->k))
+            best = &row;
+    const HarvestRow *base = best ? harvest_row(r, "writes-only", best->k) : nullptr;
+    if (base == nullptr)
+        return 0;
+    return (best->trigger.median - base->trigger.median) / best->k;
+}
+
+struct ReactorFigures {
+    double rps = 0;            // median over the rounds
+    double ns_per_request = 0; // guest time per request
+    double epoll_ns = 0;       // the server's epoll share of it
+};
+
+ReactorFigures reactor_figures(const Results &r, const ReactorRow &row)
+{
+    ReactorFigures f;
+    f.rps = summarize(row.rps).median;
+    f.ns_per_request = f.rps > 0 ? 1e9 / f.rps : 0;
+    // One wake callback per request reaches the server's instance.
+    f.epoll_ns = row.wait_ns_per_request + row.ctl_ns_per_request + callback_ns(r, row.config);
+    return f;
+}
+
+// Per request: the whole system's instructions, the server's wait and ctl
+// calls, one callback, their sum (the epoll share).  reactor_bound: native
+// less its epoll share is the Amdahl bound; the share of the gain it allows
+// that each configuration reached.
+void reactor_tables(const Config &c, const Results &r, std::FILE *out)
+{
+    const ReactorRow *nat = nullptr;
+    for (const auto &row : r.reactor)
+        if (row.config == "native")
+            nat = &row;
+    const ReactorFigures nf = nat ? reactor_figures(r, *nat) : ReactorFigures{};
+    ResultTable t("reactor", {"timing", "config", "connections", "rounds", "requests", "rps_med",
+                              "rps_min", "rps_max", "ratio_rps", "instr_per_req", "waits_per_req",
+                              "events_per_turn", "wait_instr_per_req", "ctl_instr_per_req",
+                              "callback_instr_per_req", "epoll_instr_per_req", "switched_waits"});
+    for (const auto &row : r.reactor) {
+        const ReactorFigures f = reactor_figures(r, row);
+        const double per_turn =
+            row.loop_turns ? static_cast<double>(row.events) / static_cast<double>(row.loop_turns)
+                           : 0;
+        t.add({c.timing, row.config, std::to_string(row.connections),
+               std::to_string(row.rps.size()), std::to_string(row.requests), fixed(f.rps),
+               fixed(row.rps.empty() ? 0 : *std::min_element(row.rps.begin(), row.rps.end())),
+               fixed(row.rps.empty() ? 0 : *std::max_element(row.rps.begin(), row.rps.end())),
+               fixed(ratio(f.rps, nf.rps), 3), instructions(c, f.ns_per_request),
+               fixed(row.waits_per_request, 3), fixed(per_turn, 1),
+               instructions(c, row.wait_ns_per_request), instructions(c, row.ctl_ns_per_request),
+               instructions(c, callback_ns(r, row.config)), instructions(c, f.epoll_ns),
+               std::to_string(row.switched_waits)});
+    }
+    t.print(out);
+    if (nat == nullptr || nf.rps <= 0 || nf.epoll_ns >= nf.ns_per_request)
+        return;
+    const double bound_ns = nf.ns_per_request - nf.epoll_ns;
+    const double bound_rps = 1e9 / bound_ns;
+    const double allowed = bound_rps / nf.rps - 1;
+    ResultTable b("reactor_bound", {"timing", "config", "rps_med", "native_instr_per_req",
+                                    "native_epoll_instr_per_req", "bound_instr_per_req",
+                                    "bound_rps", "allowed_gain", "gain", "pct_of_allowed_gain"});
+    for (const auto &row : r.reactor) {
+        if (row.config == "native")
+            continue;
+        const ReactorFigures f = reactor_figures(r, row);
+        const double gain = f.rps / nf.rps - 1;
+        b.add({c.timing, row.config, fixed(f.rps), instructions(c, nf.ns_per_request),
+               instructions(c, nf.epoll_ns), instructions(c, bound_ns), fixed(bound_rps),
+               fixed(allowed, 4), fixed(gain, 4),
+               fixed(allowed > 0 ? 100 * gain / allowed : 0, 1)});
+    }
+    b.print(out);
+}
+
 } // namespace
 
 void print_report(const Config &config, const Results &results, std::FILE *out)
@@ -163,6 +282,10 @@ void print_report(const Config &config, const Results &results, std::FILE *out)
         scaling_table(config, results, out);
     if (!results.latency.empty())
         latency_table(config, results, out);
+    if (!results.harvest.empty())
+        harvest_table(config, results, out);
+    if (!results.reactor.empty())
+        reactor_tables(config, results, out);
     if (!results.control.empty())
         control_table(config, results, out);
     if (!results.memory.empty())

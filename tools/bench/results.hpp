@@ -62,6 +62,38 @@ struct CloseRow {
     std::string error{};   // why the row has no figures
 };
 
+// One configuration of the harvest section (harvest.cpp): ns per turn of K
+// events.
+struct HarvestRow {
+    std::string config; // writes-only, native-disarmed, native, myepoll, myepoll-ring
+    std::size_t n;
+    int k;
+    Summary trigger; // the K writes, wake callbacks included
+    Summary take;    // the wait or harvest calls until K events
+    Summary round;   // both
+    uint64_t events;
+    uint64_t expected; // turns x K (0 for writes-only)
+};
+
+// One configuration of the reactor section (reactor.cpp).
+struct ReactorRow {
+    std::string config; // native, myepoll, myepoll-ring
+    int connections = 0;
+    int requests_per_connection = 0;
+    std::vector<double> rps; // requests/s of each round, guest time
+    uint64_t requests = 0;   // completed, all rounds
+    uint64_t loop_turns = 0; // the server's waits, all rounds
+    uint64_t events = 0;     // events they returned
+    std::string problems;    // failed runs, empty if none
+    // The timed rounds (TimedBackend): guest ns inside the server's calls,
+    // medians over the rounds.
+    std::vector<double> timed_rps;
+    double wait_ns_per_request = 0;
+    double ctl_ns_per_request = 0;
+    double waits_per_request = 0;
+    uint64_t switched_waits = 0; // waits that slept or were preempted, all rounds
+};
+
 struct Results {
     std::vector<CloseRow> close;
     std::vector<FloorRow> floor;
@@ -69,6 +101,8 @@ struct Results {
     std::vector<LatencyRow> latency;
     std::vector<ControlRow> control;
     std::vector<MemoryRow> memory;
+    std::vector<HarvestRow> harvest;
+    std::vector<ReactorRow> reactor;
 };
 
 } // namespace myepoll::bench

@@ -28,4 +28,12 @@ void run_floor(const Config &config, Results &results);
 // Kernel memory per watch from the slab counters (memory.cpp).
 void run_memory(const Config &config, const Connections &conns, Results &results);
 
+// Consumer-side cost per event, ET, K of N eventfds ready per turn: native,
+// myepoll's WAIT and its ring (harvest.cpp).
+void run_harvest(const Config &config, Results &results);
+
+// The demo's Reactor echo server on native, myepoll and the ring, with the
+// server's epoll share of a request (reactor.cpp).
+void run_reactor(const Config &config, Results &results);
+
 } // namespace myepoll::bench

@@ -90,23 +90,28 @@ void judge(RunResult &r, const Options &options)
 
 RunResult run_demo(BackendKind kind, const Options &options)
 {
-    RunResult r;
-    r.kind = kind;
-    r.expected_requests = static_cast<std::uint64_t>(options.connections) *
-                          static_cast<std::uint64_t>(options.requests);
-    const auto deadline = Clock::now() + std::chrono::seconds(options.timeout_s);
-
     if (kind == BackendKind::MyEpoll) {
         if (auto why = missing_device()) {
+            RunResult r;
+            r.kind = kind;
             r.problems.push_back(*why);
             return r;
         }
     }
+    return run_demo(myepoll::backend(kind), options);
+}
+
+RunResult run_demo(Backend &backend, const Options &options)
+{
+    RunResult r;
+    r.kind = backend.kind();
+    r.expected_requests = static_cast<std::uint64_t>(options.connections) *
+                          static_cast<std::uint64_t>(options.requests);
+    const auto deadline = Clock::now() + std::chrono::seconds(options.timeout_s);
 
     std::optional<ReactorServer> server;
     std::uint16_t port = 0;
     try {
-        Backend &backend = myepoll::backend(kind);
         Listener listener = listen_loopback(options.backlog, true);
         port = listener.port;
         server.emplace(backend, std::move(listener.fd), options.max_events);

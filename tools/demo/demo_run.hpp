@@ -32,4 +32,8 @@ struct RunResult {
 
 RunResult run_demo(BackendKind kind, const Options &options);
 
+// The same on a backend of the caller's (the bench's ring backend, a timing
+// wrapper); the result's kind is backend.kind().
+RunResult run_demo(Backend &backend, const Options &options);
+
 } // namespace myepoll::demo

@@ -1,10 +1,13 @@
 // The interposed syscall(): the six epoll system calls made through it are
 // routed like the glibc functions; every other number goes unchanged to the
-// next syscall() (glibc's).  The variadic arguments are read as six longs —
-// what the kernel takes and what glibc's own syscall() passes on, whatever
-// the caller supplied.
+// next syscall() (glibc's), close, close_range, dup, dup2 and dup3 keeping
+// ring mode's table in step as their glibc functions do (interpose_close.cpp).
+// The variadic arguments are read as six longs — what the kernel takes and
+// what glibc's own syscall() passes on, whatever the caller supplied.
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#include <linux/close_range.h>
 
 #include <cerrno>
 #include <cstdarg>
@@ -12,6 +15,7 @@
 
 #include "libc_result.hpp"
 #include "real_calls.hpp"
+#include "ring_table.hpp"
 #include "router.hpp"
 #include "stats.hpp"
 #include "timeout.hpp"
@@ -68,6 +72,34 @@ std::optional<long> route(long number, const Args &args) noexcept
     }
 }
 
+// Ring mode's table before a real system call that closes fds.
+void forget_closed(long number, const long *a) noexcept
+{
+    switch (number) {
+    case SYS_close:
+        ring_forget(as_int(a[0]));
+        break;
+    case SYS_close_range:
+        if ((a[2] & CLOSE_RANGE_CLOEXEC) == 0)
+            ring_forget_range(static_cast<unsigned int>(a[0]), static_cast<unsigned int>(a[1]));
+        break;
+    case SYS_dup2:
+    case SYS_dup3:
+        if (a[0] != a[1])
+            ring_forget(as_int(a[1]));
+        break;
+    default:
+        break;
+    }
+}
+
+// ... and after one that duplicated an fd.
+void alias_duplicated(long number, const long *a, long rc) noexcept
+{
+    if (rc >= 0 && (number == SYS_dup || number == SYS_dup2 || number == SYS_dup3))
+        ring_alias(as_int(a[0]), as_int(rc));
+}
+
 } // namespace
 
 extern "C" __attribute__((visibility("default"))) long syscall(long number, ...) noexcept
@@ -84,5 +116,8 @@ extern "C" __attribute__((visibility("default"))) long syscall(long number, ...)
         return libc_result(*rc);
     }
     const long *a = args.a;
-    return real::syscall6(number, a[0], a[1], a[2], a[3], a[4], a[5]);
+    forget_closed(number, a);
+    const long rc = real::syscall6(number, a[0], a[1], a[2], a[3], a[4], a[5]);
+    alias_duplicated(number, a, rc);
+    return rc;
 }

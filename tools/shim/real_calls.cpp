@@ -37,6 +37,11 @@ std::atomic<void *> next_epoll_ctl{nullptr};
 std::atomic<void *> next_epoll_wait{nullptr};
 std::atomic<void *> next_epoll_pwait{nullptr};
 std::atomic<void *> next_epoll_pwait2{nullptr};
+std::atomic<void *> next_close{nullptr};
+std::atomic<void *> next_close_range{nullptr};
+std::atomic<void *> next_dup{nullptr};
+std::atomic<void *> next_dup2{nullptr};
+std::atomic<void *> next_dup3{nullptr};
 
 long raw(long number, long a0 = 0, long a1 = 0, long a2 = 0, long a3 = 0, long a4 = 0,
          long a5 = 0) noexcept
@@ -62,6 +67,11 @@ __attribute__((constructor)) void resolve_all() noexcept
     next<void *>(next_epoll_wait, "epoll_wait");
     next<void *>(next_epoll_pwait, "epoll_pwait");
     next<void *>(next_epoll_pwait2, "epoll_pwait2");
+    next<void *>(next_close, "close");
+    next<void *>(next_close_range, "close_range");
+    next<void *>(next_dup, "dup");
+    next<void *>(next_dup2, "dup2");
+    next<void *>(next_dup3, "dup3");
 }
 
 } // namespace
@@ -124,6 +134,42 @@ int epoll_pwait2(int epfd, struct epoll_event *events, int maxevents,
         return fn(epfd, events, maxevents, timeout, sigmask);
     return static_cast<int>(raw(SYS_epoll_pwait2, epfd, as_long(events), maxevents,
                                 as_long(timeout), as_long(sigmask), kSigsetSize));
+}
+
+int close(int fd)
+{
+    if (const auto fn = next<int (*)(int)>(next_close, "close"))
+        return fn(fd);
+    return static_cast<int>(raw(SYS_close, fd));
+}
+
+int close_range(unsigned int first, unsigned int last, int flags) noexcept
+{
+    using Fn = int (*)(unsigned int, unsigned int, int);
+    if (const auto fn = next<Fn>(next_close_range, "close_range"))
+        return fn(first, last, flags);
+    return static_cast<int>(raw(SYS_close_range, first, last, flags));
+}
+
+int dup(int oldfd) noexcept
+{
+    if (const auto fn = next<int (*)(int)>(next_dup, "dup"))
+        return fn(oldfd);
+    return static_cast<int>(raw(SYS_dup, oldfd));
+}
+
+int dup2(int oldfd, int newfd) noexcept
+{
+    if (const auto fn = next<int (*)(int, int)>(next_dup2, "dup2"))
+        return fn(oldfd, newfd);
+    return static_cast<int>(raw(SYS_dup2, oldfd, newfd));
+}
+
+int dup3(int oldfd, int newfd, int flags) noexcept
+{
+    if (const auto fn = next<int (*)(int, int, int)>(next_dup3, "dup3"))
+        return fn(oldfd, newfd, flags);
+    return static_cast<int>(raw(SYS_dup3, oldfd, newfd, flags));
 }
 
 } // namespace myepoll::shim::real

@@ -22,6 +22,13 @@ int epoll_pwait(int epfd, struct epoll_event *events, int maxevents, int timeout
 int epoll_pwait2(int epfd, struct epoll_event *events, int maxevents,
                  const struct timespec *timeout, const sigset_t *sigmask);
 
+// The fd calls the ring mode follows (interpose_close.cpp).
+int close(int fd);
+int close_range(unsigned int first, unsigned int last, int flags) noexcept;
+int dup(int oldfd) noexcept;
+int dup2(int oldfd, int newfd) noexcept;
+int dup3(int oldfd, int newfd, int flags) noexcept;
+
 // syscall(number, a0, ..., a5) of the next object: the variadic original is
 // always called with all six arguments, which is what the kernel takes.
 long syscall6(long number, long a0, long a1, long a2, long a3, long a4, long a5) noexcept;

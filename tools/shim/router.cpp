@@ -5,12 +5,15 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
+#include <cstdint>
 #include <cstring>
 #include <utility>
 
 #include <libmyepoll.h>
 
 #include "log.hpp"
+#include "ring_table.hpp"
 #include "router.hpp"
 #include "stats.hpp"
 #include "unique_fd.hpp"
@@ -99,6 +102,45 @@ int instance_on(UniqueFd dev, int flags) noexcept
     return dev.release(); // now the instance's fd
 }
 
+// Ring mode: the new instance gets its ring, or the create fails (a run
+// that asked for the ring must not silently measure plain WAIT).
+int with_ring(int fd) noexcept
+{
+    if (fd < 0 || !ring_mode())
+        return fd;
+    const int rc = ring_setup(fd);
+    if (rc == 0)
+        return fd;
+    ::close(fd);
+    return rc;
+}
+
+// Below mmap_min_addr (64 KiB on Debian) nothing can be mapped, above the
+// user address space neither: such an events buffer gets EFAULT.  Any other
+// unwritable buffer faults in the shim (README.md, "Ring mode").
+bool events_unwritable(const void *events, int maxevents) noexcept
+{
+    constexpr uintptr_t kLowest = 65536;
+    constexpr uintptr_t kUserTop = 0x7ffffffff000; // x86-64 TASK_SIZE_MAX
+    const auto p = reinterpret_cast<uintptr_t>(events);
+    const uintptr_t bytes = static_cast<uintptr_t>(maxevents) * sizeof(struct epoll_event);
+    return p < kLowest || p > kUserTop || bytes > kUserTop - p;
+}
+
+// epoll_pwait2() answered from the ring: native's argument checks in its
+// order (maxevents, then the buffer), then myepoll_ring_wait().
+int ring_wait(myepoll_ring *ring, void *events, int maxevents, int64_t timeout_ns,
+              const void *sigmask, std::size_t sigsetsize) noexcept
+{
+    if (maxevents <= 0 || maxevents > static_cast<int>(INT_MAX / sizeof(struct epoll_event)))
+        return -EINVAL;
+    if (events_unwritable(events, maxevents))
+        return -EFAULT;
+    return result(myepoll_ring_wait(ring, static_cast<struct myepoll_event *>(events), maxevents,
+                                    timeout_ns, static_cast<const sigset_t *>(sigmask),
+                                    sigsetsize));
+}
+
 } // namespace
 
 int route_create(const char *call, int flags) noexcept
@@ -111,7 +153,7 @@ int route_create(const char *call, int flags) noexcept
         rc = -EINVAL;
         count(Counter::Create);
     } else if (UniqueFd dev(myepoll_device_open()); dev) {
-        rc = instance_on(std::move(dev), flags);
+        rc = with_ring(instance_on(std::move(dev), flags));
         count(Counter::Create);
     } else {
         rc = -errno;
@@ -147,10 +189,21 @@ std::optional<int> route_wait(const char *call, int epfd, void *events, int maxe
                               std::size_t sigsetsize) noexcept
 {
     ErrnoGuard keep_errno;
-    const int rc =
-        result(myepoll_wait_ns(epfd, static_cast<struct myepoll_event *>(events), maxevents,
-                               timeout_ns, static_cast<const sigset_t *>(sigmask), sigsetsize));
-    if (rc < 0 && !is_instance(epfd)) {
+    // Ring mode: every fd not yet known may be a ring instance.  Otherwise
+    // only an instance that refused a plain WAIT is (one inherited from a
+    // process in ring mode, say).
+    RingRef ring = ring_mode() ? ring_attach(epfd) : ring_find(epfd);
+    int rc = 0;
+    if (ring) {
+        rc = ring_wait(ring.get(), events, maxevents, timeout_ns, sigmask, sigsetsize);
+    } else {
+        rc =
+            result(myepoll_wait_ns(epfd, static_cast<struct myepoll_event *>(events), maxevents,
+                                   timeout_ns, static_cast<const sigset_t *>(sigmask), sigsetsize));
+        if (rc == -EINVAL && maxevents > 0 && (ring = ring_attach(epfd)))
+            rc = ring_wait(ring.get(), events, maxevents, timeout_ns, sigmask, sigsetsize);
+    }
+    if (rc < 0 && !ring && !is_instance(epfd)) {
         count(Counter::NativeWait);
         if (verbose())
             log_line("%s(%d, maxevents=%d) -> native", call, epfd, maxevents);
@@ -158,9 +211,9 @@ std::optional<int> route_wait(const char *call, int epfd, void *events, int maxe
     }
     count(Counter::Wait);
     if (verbose())
-        log_line("%s(%d, maxevents=%d, timeout_ns=%lld%s) -> myepoll: %d (%s)", call, epfd,
-                 maxevents, static_cast<long long>(timeout_ns), sigmask ? ", sigmask" : "", rc,
-                 result_text(rc));
+        log_line("%s(%d, maxevents=%d, timeout_ns=%lld%s) -> myepoll%s: %d (%s)", call, epfd,
+                 maxevents, static_cast<long long>(timeout_ns), sigmask ? ", sigmask" : "",
+                 ring ? " ring" : "", rc, result_text(rc));
     return rc;
 }
 

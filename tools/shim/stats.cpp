@@ -59,9 +59,9 @@ __attribute__((destructor)) void stats_report() noexcept
         return;
     auto v = [](Counter c) { return static_cast<unsigned long long>(read(c)); };
     log_line("stats create=%llu ctl=%llu wait=%llu syscall=%llu no-device=%llu "
-             "native-ctl=%llu native-wait=%llu",
+             "native-ctl=%llu native-wait=%llu ring=%llu",
              v(Counter::Create), v(Counter::Ctl), v(Counter::Wait), v(Counter::Syscall),
-             v(Counter::NoDevice), v(Counter::NativeCtl), v(Counter::NativeWait));
+             v(Counter::NoDevice), v(Counter::NativeCtl), v(Counter::NativeWait), v(Counter::Ring));
 }
 
 } // namespace

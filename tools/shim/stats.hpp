@@ -4,12 +4,13 @@
 // MYEPOLL_SHIM_STATS=1 the process that loaded the shim prints them to stderr
 // when it exits:
 //   myepoll-shim[PID]: stats create=N ctl=N wait=N syscall=N no-device=N (one line)
-//                      native-ctl=N native-wait=N
+//                      native-ctl=N native-wait=N ring=N
 // create/ctl/wait count calls answered by myepoll, errors included (those
 // made through syscall() are also counted in syscall=); no-device counts
 // creates that failed because /dev/myepoll could not be opened; native-*
 // count calls passed on to native epoll because epfd was not a myepoll
-// instance.
+// instance; ring counts rings the shim mapped (ring mode: set up at create,
+// or attached to an fd it had not seen).
 #pragma once
 
 namespace myepoll::shim
@@ -23,6 +24,7 @@ enum class Counter : unsigned {
     NoDevice,
     NativeCtl,
     NativeWait,
+    Ring,
     Count_, // number of counters
 };
 

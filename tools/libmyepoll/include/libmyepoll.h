@@ -130,6 +130,16 @@ void myepoll_ring_destroy(struct myepoll_ring *ring);
 int myepoll_ring_fd(const struct myepoll_ring *ring);
 
 /*
+ * Maps the ring of an instance that already has one (set up through another
+ * fd: a dup, an fd inherited across exec or received over a unix socket):
+ * a struct of its own over the same ring.  Two structs over one ring are two
+ * consumers that libmyepoll does not serialize.  NULL with errno (ENOTTY,
+ * EBADF: not an instance; ENODEV: the device, or an instance without a ring;
+ * EINVAL: the header's mask is not the ring's; ENOMEM).
+ */
+struct myepoll_ring *myepoll_ring_attach(int epfd);
+
+/*
  * Take up to maxevents events from the ring without blocking: returns how
  * many (0 when it is empty), or -1 with EINVAL.  Threads are serialized.
  */

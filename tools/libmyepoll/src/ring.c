@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "libmyepoll.h"
 #include "result.h"
@@ -41,6 +43,55 @@ struct myepoll_ring *myepoll_ring_create(int epfd, unsigned int entries)
     ring->header = map;
     ring->entries = (struct myepoll_ring_entry *)((char *)map + MYEPOLL_RING_ENTRIES_OFFSET);
     ring->map_size = setup.map_size;
+    pthread_mutex_init(&ring->lock, NULL);
+    return ring;
+}
+
+struct myepoll_ring *myepoll_ring_attach(int epfd)
+{
+    const long page = sysconf(_SC_PAGESIZE);
+    struct myepoll_ring_header *hdr;
+    struct myepoll_ring *ring;
+    struct stat st;
+    unsigned int mask;
+    size_t map_size;
+    void *map;
+
+    /* Only an instance: a regular file would map too. */
+    if (myepoll_fd_abi_version(epfd) < 0)
+        return NULL;
+    if (fstat(epfd, &st) < 0)
+        return NULL;
+    if (S_ISCHR(st.st_mode)) {
+        errno = ENODEV;
+        return NULL;
+    }
+    /* The header says the size; user space may have scribbled on it, in
+     * which case the module refuses the larger mapping (EINVAL). */
+    hdr = mmap(NULL, (size_t)page, PROT_READ, MAP_SHARED, epfd, 0);
+    if (hdr == MAP_FAILED)
+        return NULL;
+    mask = __atomic_load_n(&hdr->mask, __ATOMIC_RELAXED);
+    munmap(hdr, (size_t)page);
+    if (mask == 0 || mask >= MYEPOLL_RING_MAX_ENTRIES || (mask & (mask + 1)) != 0) {
+        errno = EINVAL;
+        return NULL;
+    }
+    map_size = MYEPOLL_RING_ENTRIES_OFFSET + (size_t)(mask + 1) * sizeof(struct myepoll_ring_entry);
+    map = mmap(NULL, map_size, PROT_READ | PROT_WRITE, MAP_SHARED, epfd, 0);
+    if (map == MAP_FAILED)
+        return NULL;
+    ring = calloc(1, sizeof(*ring));
+    if (ring == NULL) {
+        munmap(map, map_size);
+        errno = ENOMEM;
+        return NULL;
+    }
+    ring->epfd = epfd;
+    ring->mask = mask;
+    ring->header = map;
+    ring->entries = (struct myepoll_ring_entry *)((char *)map + MYEPOLL_RING_ENTRIES_OFFSET);
+    ring->map_size = map_size;
     pthread_mutex_init(&ring->lock, NULL);
     return ring;
 }

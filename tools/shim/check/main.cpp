@@ -6,12 +6,19 @@
 //
 //   shim_check [SUITE]      SUITE names the case lines (default selftest-shim)
 //
+// With MYEPOLL_SHIM_RING=1 (the shim's ring mode) the ring cases run after
+// the others (ring_cases.cpp).
+//
 // Exit status: 0 if every case passed.
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <exception>
+#include <vector>
 
 #include "check.hpp"
 #include "libc_direct.hpp"
+#include "ring_cases.hpp"
 
 int main(int argc, char **argv)
 {
@@ -23,5 +30,9 @@ int main(int argc, char **argv)
         std::printf("shim_check: %s\n", e.what());
         return 2;
     }
-    return run_cases(all_cases(), suite) == 0 ? 0 : 1;
+    std::vector<Case> cases = all_cases();
+    if (const char *ring = std::getenv("MYEPOLL_SHIM_RING"); ring && std::strcmp(ring, "1") == 0)
+        for (Case &c : ring_cases())
+            cases.push_back(std::move(c));
+    return run_cases(cases, suite) == 0 ? 0 : 1;
 }
