@@ -25,15 +25,6 @@ constexpr std::string_view kStale =
     "the file) is still delivered, and makes the instance readable to a watcher, where "
     "native's re-poll at wait time finds nothing";
 
-// myepoll_ring_wait() returns what the ring holds without a system call;
-// the ready list (ADD's initial readiness, key-less wakeups, level-triggered
-// re-polls) is published by the next WAIT, that is by the next wait that
-// finds the ring empty.
-constexpr std::string_view kHarvestFirst =
-    "a wait that finds ring entries returns them without WAIT: items on the ready list "
-    "(readiness found by ADD, level-triggered items still ready) come one wait later "
-    "than natively";
-
 // Native's ready list rotates level-triggered items to its tail; the ring
 // is in publication order, and a wait takes what it holds.
 constexpr std::string_view kRotation =
@@ -50,8 +41,8 @@ constexpr RingSkip kSkips[] = {
     {"Nesting.ReadinessSeenBySelect", kStale},
     {"Nesting.ReadinessSeenByNativeEpoll", kStale},
     {"Nesting.ReadinessSeenByAnotherInstance", kStale},
-    {"Close.PipeReadEndCloseKeepsTheWriteEndRegistered", kHarvestFirst},
-    {"EdgeTriggered.LevelAndEdgeItemsSideBySide", kHarvestFirst},
+    {"CopyOut.TcpWritersRacingAnEdgeTriggeredWaiterLoseNothing", kStale},
+    {"CopyOut.EventfdWritersRacingAnEdgeTriggeredWaiterLoseNothing", kStale},
     {"Fairness.NewlyReadyItemQueuesBehindRequeuedOnes", kRotation},
     {"Fairness.IdleItemDropsOutOfTheRotation", kRotation},
     {"Fairness.EdgeAndOneshotItemsDoNotReturnToTheTail", kRotation},

@@ -155,7 +155,8 @@ int myepoll_ring_harvest(struct myepoll_ring *ring, struct myepoll_event *events
 int myepoll_ring_wait(struct myepoll_ring *ring, struct myepoll_event *events, int maxevents,
                       long long timeout_ns, const sigset_t *sigmask, size_t sigsetsize);
 
-/* The header's flags: MYEPOLL_RING_OVERFLOW when WAIT has items to publish. */
+/* The header's flags: MYEPOLL_RING_OVERFLOW, MYEPOLL_RING_PENDING (WAIT has items to
+ * publish; myepoll_ring_wait() then calls it before taking entries). */
 int myepoll_ring_flags(const struct myepoll_ring *ring);
 
 #ifdef __cplusplus

@@ -162,22 +162,36 @@ static long long monotonic_ns(void)
     return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+/* WAIT on the ring: publish the ready list's items, or sleep for one. */
+static int ring_wait_call(const struct myepoll_ring *ring, long long timeout_ns,
+                          const sigset_t *sigmask, size_t sigsetsize)
+{
+    struct myepoll_wait arg = {0};
+
+    arg.maxevents = (int)ring->mask + 1;
+    arg.timeout_ns = timeout_ns;
+    arg.sigmask = myepoll_user_ptr(sigmask);
+    arg.sigsetsize = sigmask != NULL ? sigsetsize : 0;
+    return ioctl(ring->epfd, MYEPOLL_IOC_WAIT, &arg);
+}
+
 int myepoll_ring_wait(struct myepoll_ring *ring, struct myepoll_event *events, int maxevents,
                       long long timeout_ns, const sigset_t *sigmask, size_t sigsetsize)
 {
     const long long deadline = timeout_ns > 0 ? monotonic_ns() + timeout_ns : 0;
-    struct myepoll_wait arg = {0};
     int n;
 
     for (;;) {
+        /* Items due for a re-poll (level-triggered ones among them) are
+         * published before the ring is taken, so that a stream of
+         * publications cannot starve them. */
+        if ((myepoll_ring_flags(ring) & (MYEPOLL_RING_PENDING | MYEPOLL_RING_OVERFLOW)) != 0 &&
+            ring_wait_call(ring, 0, NULL, 0) < 0)
+            return -1;
         n = myepoll_ring_harvest(ring, events, maxevents);
         if (n != 0)
             return n;
-        arg.maxevents = (int)ring->mask + 1;
-        arg.timeout_ns = timeout_ns;
-        arg.sigmask = myepoll_user_ptr(sigmask);
-        arg.sigsetsize = sigmask != NULL ? sigsetsize : 0;
-        n = ioctl(ring->epfd, MYEPOLL_IOC_WAIT, &arg);
+        n = ring_wait_call(ring, timeout_ns, sigmask, sigsetsize);
         if (n <= 0)
             return n;
         n = myepoll_ring_harvest(ring, events, maxevents);
