@@ -4,6 +4,10 @@
 
 #include <stdint.h>
 
+/* The kernel's sigset_t: what glibc's epoll_pwait2() passes as sigsetsize,
+ * and the only size WAIT accepts. */
+#define KERNEL_SIGSET_SIZE 8
+
 /* A user pointer as the ABI's __u64 field. */
 static inline uint64_t myepoll_user_ptr(const void *p)
 {

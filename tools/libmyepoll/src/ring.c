@@ -181,12 +181,18 @@ int myepoll_ring_wait(struct myepoll_ring *ring, struct myepoll_event *events, i
     const long long deadline = timeout_ns > 0 ? monotonic_ns() + timeout_ns : 0;
     int n;
 
+    /* epoll_pwait()'s first check, before any event can be taken. */
+    if (sigmask != NULL && sigsetsize != KERNEL_SIGSET_SIZE) {
+        errno = EINVAL;
+        return -1;
+    }
     for (;;) {
         /* Items due for a re-poll (level-triggered ones among them) are
          * published before the ring is taken, so that a stream of
-         * publications cannot starve them. */
+         * publications cannot starve them; the signal mask goes along so
+         * that a bad one fails here, as natively, before events are taken. */
         if ((myepoll_ring_flags(ring) & (MYEPOLL_RING_PENDING | MYEPOLL_RING_OVERFLOW)) != 0 &&
-            ring_wait_call(ring, 0, NULL, 0) < 0)
+            ring_wait_call(ring, 0, sigmask, sigsetsize) < 0)
             return -1;
         n = myepoll_ring_harvest(ring, events, maxevents);
         if (n != 0)

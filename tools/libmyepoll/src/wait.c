@@ -5,9 +5,6 @@
 #include "libmyepoll.h"
 #include "result.h"
 
-/* The kernel's sigset_t, what glibc's epoll_pwait2() passes as sigsetsize. */
-#define KERNEL_SIGSET_SIZE 8
-
 int myepoll_wait_ns(int epfd, struct myepoll_event *events, int maxevents, long long timeout_ns,
                     const sigset_t *sigmask, size_t sigsetsize)
 {
