@@ -221,6 +221,8 @@ struct myep_ring *myep_ring_alloc(u32 entries);
 #endif
 bool myep_ring_publish(struct myep_ring *ring, struct myep_item *item,
 		       __poll_t events);
+bool myep_ring_deliver(struct myep_ring *ring, struct myep_item *item,
+		       __poll_t events);
 
 /* close.c */
 int myep_close_tracking_init(void);

@@ -213,3 +213,21 @@ bool myep_ring_publish(struct myep_ring *ring, struct myep_item *item,
 	return true;
 }
 EXPORT_SYMBOL_IF_KUNIT(myep_ring_publish);
+
+/*
+ * Deliver @events of @item through the ring, as the callback and WAIT's
+ * transfer both do: a one-shot item is disarmed once published, a full
+ * ring is flagged (the caller keeps the item on the ready list).  ep->lock
+ * held.
+ */
+bool myep_ring_deliver(struct myep_ring *ring, struct myep_item *item,
+		       __poll_t events)
+{
+	if (!myep_ring_publish(ring, item, events)) {
+		myep_ring_raise(ring, MYEPOLL_RING_OVERFLOW);
+		return false;
+	}
+	if (item->event.events & EPOLLONESHOT)
+		item->event.events &= MYEP_PRIVATE_BITS;
+	return true;
+}

@@ -128,11 +128,7 @@ static int myep_publish_ready(struct myep *ep, struct myep_ring *ring,
 			continue;
 
 		spin_lock_irq(&ep->lock);
-		full = !myep_ring_publish(ring, item, revents);
-		if (full)
-			myep_ring_raise(ring, MYEPOLL_RING_OVERFLOW);
-		else if (item->event.events & EPOLLONESHOT)
-			item->event.events &= MYEP_PRIVATE_BITS;
+		full = !myep_ring_deliver(ring, item, revents);
 		spin_unlock_irq(&ep->lock);
 		if (full) {
 			list_add(&item->rdllink, &txlist);

@@ -121,13 +121,7 @@ static bool myep_wake_publish(struct myep *ep, struct myep_item *item,
 	    (events & MYEP_RING_REPOLL_BITS) || !list_empty(&item->rdllink) ||
 	    item->next != MYEP_UNACTIVE_PTR)
 		return false;
-	if (!myep_ring_publish(ring, item, events)) {
-		myep_ring_raise(ring, MYEPOLL_RING_OVERFLOW);
-		return false;
-	}
-	if (item->event.events & EPOLLONESHOT)
-		item->event.events &= MYEP_PRIVATE_BITS;
-	return true;
+	return myep_ring_deliver(ring, item, events);
 }
 
 static int myep_wake_callback(wait_queue_entry_t *wait, unsigned int mode,
