@@ -178,7 +178,8 @@ struct myep_file *myep_watchers_rcu(const struct myep *ep);
 /* ready.c */
 bool myep_events_available(struct myep *ep);
 void myep_start_scan(struct myep *ep, struct list_head *txlist);
-void myep_done_scan(struct myep *ep, struct list_head *txlist);
+void myep_done_scan(struct myep *ep, struct list_head *txlist,
+		    struct list_head *unreached);
 __poll_t myep_scan_readiness(struct file *file, poll_table *wait, int depth);
 
 /* wake.c */

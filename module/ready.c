@@ -6,7 +6,9 @@
  *  - myep_start_scan()/myep_done_scan(): called with ep->mtx held; they
  *    take ep->lock.  Between the two, the ready items are on the caller's
  *    txlist and the wake callback chains new arrivals on ep->ovflist, so
- *    nothing that becomes ready while a transfer copies out is lost.
+ *    nothing that becomes ready while a transfer copies out is lost.  A
+ *    scan unlinks the items it drops and leaves those that stay ready
+ *    (level-triggered) in place; myep_done_scan() moves them in one splice.
  *  - myep_item_poll() (myep.h, inline: once per event delivered): ep->mtx
  *    held; the file is polled through a reference of its own.
  *  - myep_scan_readiness(): poll() of an instance, directly or nested
@@ -39,11 +41,19 @@ void myep_start_scan(struct myep *ep, struct list_head *txlist)
 	spin_unlock_irq(&ep->lock);
 }
 
-void myep_done_scan(struct myep *ep, struct list_head *txlist)
+/*
+ * End a scan.  @unreached is the first entry of @txlist the scan did not
+ * reach (@txlist itself if it reached all): the items before it stay ready
+ * and go to the tail of the ready list, the others back to its head.
+ */
+void myep_done_scan(struct myep *ep, struct list_head *txlist,
+		    struct list_head *unreached)
 {
 	struct myep_item *item, *next;
+	LIST_HEAD(scanned);
 
 	spin_lock_irq(&ep->lock);
+	list_cut_before(&scanned, txlist, unreached);
 	/*
 	 * Items that became ready during the scan were chained on ovflist;
 	 * queue those not already queued (possibly by the scan itself).
@@ -56,6 +66,7 @@ void myep_done_scan(struct myep *ep, struct list_head *txlist)
 	WRITE_ONCE(ep->ovflist, MYEP_UNACTIVE_PTR);
 	/* Items not transferred go back to the head, in order. */
 	list_splice(txlist, &ep->rdllist);
+	list_splice_tail(&scanned, &ep->rdllist);
 	if (ep->ring && list_empty(&ep->rdllist))
 		myep_ring_clear(ep->ring, MYEPOLL_RING_PENDING);
 	/* Waiters join ep->wq under ep->lock, which we hold. */
@@ -90,7 +101,7 @@ __poll_t myep_scan_readiness(struct file *file, poll_table *wait, int depth)
 		}
 		list_del_init(&item->rdllink);
 	}
-	myep_done_scan(ep, &txlist);
+	myep_done_scan(ep, &txlist, txlist.next);
 	myep_unlock(ep);
 	return res;
 }

@@ -38,11 +38,11 @@
 
 /*
  * Re-poll each ready item and copy its events out, to user space (@uevents)
- * or, for in-kernel tests, to @kevents.  Level-triggered items go back to
- * the tail of the ready list, one-shot items are disarmed, edge-triggered
- * ones wait for their next callback.  Items not reached stay at the head,
- * so successive waits go round-robin.  Inlined into both callers, so the
- * user path carries no test branch.
+ * or, for in-kernel tests, to @kevents.  Level-triggered items stay where
+ * they are and go back to the tail of the ready list at the end, one-shot
+ * items are disarmed, edge-triggered ones wait for their next callback.
+ * Items not reached stay at the head, so successive waits go round-robin.
+ * Inlined into both callers, so the user path carries no test branch.
  */
 static __always_inline int myep_transfer(struct myep *ep,
 					 struct epoll_event __user *uevents,
@@ -62,10 +62,11 @@ static __always_inline int myep_transfer(struct myep *ep,
 
 		if (res >= maxevents)
 			break;
-		list_del_init(&item->rdllink);
 		revents = myep_item_poll(item, &pt, 1);
-		if (!revents)
+		if (!revents) {
+			list_del_init(&item->rdllink);
 			continue;
+		}
 
 		if (kevents) {
 			kevents[res].events = revents;
@@ -74,7 +75,6 @@ static __always_inline int myep_transfer(struct myep *ep,
 			uevents = epoll_put_uevent(revents, item->event.data,
 						   uevents);
 			if (!uevents) {
-				list_add(&item->rdllink, &txlist);
 				if (!res)
 					res = -EFAULT;
 				break;
@@ -84,11 +84,12 @@ static __always_inline int myep_transfer(struct myep *ep,
 		if (item->event.events & EPOLLONESHOT) {
 			item->event.events &= MYEP_PRIVATE_BITS;
 		} else if (!(item->event.events & EPOLLET)) {
-			list_add_tail(&item->rdllink, &ep->rdllist);
-			requeued++;
+			requeued++;	/* stays on txlist, still ready */
+			continue;
 		}
+		list_del_init(&item->rdllink);
 	}
-	myep_done_scan(ep, &txlist);
+	myep_done_scan(ep, &txlist, &item->rdllink);
 	myep_unlock(ep);
 	trace_myepoll_transfer(ep, res, requeued);
 	return res;
@@ -122,25 +123,25 @@ static int myep_publish_ready(struct myep *ep, struct myep_ring *ring,
 
 		if (published >= maxevents)
 			break;
-		list_del_init(&item->rdllink);
 		revents = myep_item_poll(item, &pt, 1);
-		if (!revents)
+		if (!revents) {
+			list_del_init(&item->rdllink);
 			continue;
+		}
 
 		spin_lock_irq(&ep->lock);
 		full = !myep_ring_deliver(ring, item, revents);
 		spin_unlock_irq(&ep->lock);
-		if (full) {
-			list_add(&item->rdllink, &txlist);
+		if (full)
 			break;
-		}
 		published++;
 		if (level) {
-			list_add_tail(&item->rdllink, &ep->rdllist);
 			requeued++;
+			continue;
 		}
+		list_del_init(&item->rdllink);
 	}
-	myep_done_scan(ep, &txlist);
+	myep_done_scan(ep, &txlist, &item->rdllink);
 	myep_unlock(ep);
 	trace_myepoll_transfer(ep, published, requeued);
 
