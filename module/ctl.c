@@ -371,6 +371,40 @@ int myep_ctl_file(struct myep *ep, int op, struct file *tfile, int fd,
 }
 EXPORT_SYMBOL_IF_KUNIT(myep_ctl_file);
 
+/*
+ * The argument struct and the event, field by field: copy_from_user()'s
+ * string copy costs an instruction per byte under icount, and this is
+ * once per ctl.
+ */
+static bool myep_ctl_args(struct myepoll_ctl *args,
+			  const struct myepoll_ctl __user *uargs)
+{
+	if (!user_access_begin(uargs, sizeof(*uargs)))
+		return false;
+	unsafe_get_user(args->op, &uargs->op, efault);
+	unsafe_get_user(args->fd, &uargs->fd, efault);
+	unsafe_get_user(args->event, &uargs->event, efault);
+	user_access_end();
+	return true;
+efault:
+	user_access_end();
+	return false;
+}
+
+static bool myep_ctl_event(struct epoll_event *event,
+			   const struct epoll_event __user *uevent)
+{
+	if (!user_access_begin(uevent, sizeof(*uevent)))
+		return false;
+	unsafe_get_user(event->events, &uevent->events, efault);
+	unsafe_get_user(event->data, &uevent->data, efault);
+	user_access_end();
+	return true;
+efault:
+	user_access_end();
+	return false;
+}
+
 int myep_ioctl_ctl(struct myep *ep, const void __user *uarg)
 {
 	struct epoll_event event = {};
@@ -378,10 +412,10 @@ int myep_ioctl_ctl(struct myep *ep, const void __user *uarg)
 	struct fd tf;
 	int err;
 
-	if (copy_from_user(&args, uarg, sizeof(args)))
+	if (!myep_ctl_args(&args, uarg))
 		return -EFAULT;
 	if (myep_op_has_event(args.op) &&
-	    copy_from_user(&event, u64_to_user_ptr(args.event), sizeof(event))) {
+	    !myep_ctl_event(&event, u64_to_user_ptr(args.event))) {
 		trace_myepoll_ctl(ep, args.op, args.fd, event.events, -EFAULT);
 		return -EFAULT;
 	}
