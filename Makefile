@@ -20,6 +20,10 @@
 #                   and myepoll, and Debian's redis and nginx natively and under the
 #                   shim; tables, CSV and SVG in build/bench-results/
 #                   (BENCH_TIMING=tcg for a plain-TCG pass; docs/performance.md)
+#   make profile    boot the VM with a QEMU plugin counting guest instructions per
+#                   kernel function in each wait of the bench's scaling rounds,
+#                   native epoll beside myepoll (PROFILE_N=, PROFILE_K=;
+#                   scripts/profile.sh, docs/performance.md)
 #   make libmyepoll the C library over the ioctls (tools/libmyepoll): static and
 #                   shared, myepoll.pc, its C test; in build/libmyepoll/
 #   make shim       build/libmyepoll-shim.so, the LD_PRELOAD shim (tools/shim), and
@@ -116,7 +120,7 @@ KSRC_TAR ?= /usr/src/linux-source-6.1.tar.xz
 KSRC     ?= $(if $(wildcard /usr/src/linux-source-6.1/$(EPOLL_TEST_REL)),/usr/src/linux-source-6.1,$(BUILD)/linux-source-6.1)
 SELFTEST := $(BUILD)/dyn/epoll_wakeup_test
 
-.PHONY: all deps module userspace shim selftest check demo trace bench clean format lint \
+.PHONY: all deps module userspace shim selftest check demo trace bench profile clean format lint \
 	kunit-modules kunit install uninstall dkms-install kernel-module check-built
 all: module userspace
 
@@ -227,6 +231,12 @@ DEMO_RUN_OBJS := $(filter-out $(BUILD)/tools/demo/main.o,$(DEMO_OBJS))
 $(BENCH_OBJS): CXXFLAGS += -I$(CURDIR)/tools/demo
 $(BUILD)/bench: $(BENCH_OBJS) $(DEMO_RUN_OBJS) $(LIB) $(LIBMYEPOLL_A)
 	$(CXX) $(CXXFLAGS) -o $@ $^ $(LDFLAGS)
+
+# The profiler's QEMU plugin runs on the host, inside QEMU: shared, not static.
+TBPROF := $(BUILD)/tbprof.so
+$(TBPROF): tools/profile/tbprof.cpp
+	@mkdir -p $(dir $@)
+	$(CXX) -O2 -std=c++20 -Wall -Wextra -Werror -shared -fPIC -fvisibility=hidden -o $@ $<
 
 shim: $(SHIM) $(SHIM_CHECK)
 
@@ -345,6 +355,10 @@ endif
 bench: deps
 	$(VM_MODULE) $(BUILD)/bench $(SHIM)
 	@KERNEL=$(KERNEL) bash scripts/bench.sh
+
+profile: deps
+	$(VM_MODULE) $(BUILD)/bench $(TBPROF)
+	@KERNEL=$(KERNEL) TBPROF=$(TBPROF) bash scripts/profile.sh
 
 format:
 	bash scripts/lint.sh --format

@@ -2,7 +2,8 @@
 // (so every write pays every epoll instance's callback, whichever API is
 // timed).  A round writes one byte to K clients spread over the set, waits
 // until the K server sides are reported and reads the bytes back.  The APIs
-// take turns in blocks of rounds after an untimed warm-up.
+// take turns in blocks of rounds after an untimed warm-up.  Each wait is a
+// profile window of its API (make profile, docs/performance.md).
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 #include <system_error>
 
 #include "clock.hpp"
+#include "profile_mark.hpp"
 #include "sections.hpp"
 
 namespace myepoll::bench
@@ -43,11 +45,13 @@ class Rounds
         for (int j = 0; j < k_; ++j)
             write_byte(conns_.client((base + j * stride) % n));
         ready_.clear();
+        profile_open(c.api);
         const int64_t t1 = now_ns();
         c.waiter->wait(ready_);
         while (ready_.size() < static_cast<std::size_t>(k_))
             wait_more(*c.waiter);
         const int64_t t2 = now_ns();
+        profile_close();
         for (uint32_t index : ready_)
             drain(conns_.server(index));
         const int64_t t3 = now_ns();
