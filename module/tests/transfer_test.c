@@ -4,8 +4,9 @@
  * buffer (myep_harvest(), WAIT's code with a kernel buffer).  Fewer slots
  * than ready items: the rest stay at the head, delivered LT items go to the
  * tail (round-robin); ET and one-shot items are delivered once; idle items
- * take no slot; events that arrive during the transfer are kept (ovflist);
- * and a transfer racing real wakeups from another CPU.
+ * take no slot; events that arrive during the transfer are kept (ovflist),
+ * in native's order after a mixed scan; and a transfer racing real wakeups
+ * from another CPU.
  */
 #include <kunit/test.h>
 #include <linux/slab.h>
@@ -159,6 +160,39 @@ static void wake_during_transfer_kept(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ev[1].data, 0ULL);
 }
 
+/*
+ * A scan over LT, ET and idle items that stops at maxevents, with an
+ * arrival during it: the ready list is then the items not reached, the
+ * arrival, and the LT items reported, each group in its order.  The LT
+ * items never left the transfer list; the others did.
+ */
+static void mixed_scan_keeps_order(struct kunit *test)
+{
+	static const u64 got[] = { 0, 2, 3, 5 };
+	static const u64 after[] = { 6, 7, 8, 0, 3, 5 };
+	struct file *epf = mk_instance(test);
+	struct epoll_event ev[4];
+	struct mk_fake *f[9];
+	u64 rd[10];
+	int i;
+
+	for (i = 0; i < 9; i++) {
+		f[i] = mk_fake_new(test, i == 8 ? 0 : EPOLLIN);
+		KUNIT_ASSERT_EQ(test, mk_add(epf, f[i]->file, i,
+					     i == 2 ? EV_IN | EPOLLET : EV_IN, i), 0);
+	}
+	mk_fake_set(f[1], 0);
+	mk_fake_set(f[4], 0);
+	mk_fake_set(f[8], EPOLLIN);
+	f[3]->wake_on_poll_key = EPOLLIN;
+	f[3]->wake_on_poll = f[8];
+	KUNIT_ASSERT_EQ(test, mk_harvest(epf, ev, 4), 4);
+	expect_data(test, ev, 4, got);
+	KUNIT_ASSERT_EQ(test, mk_ready_data(epf, rd, 10), 6);
+	for (i = 0; i < 6; i++)
+		KUNIT_EXPECT_EQ_MSG(test, rd[i], after[i], "ready-list slot %d", i);
+}
+
 /* B is woken while it waits, untransferred, on the transfer list. */
 static void wake_of_pending_item_not_doubled(struct kunit *test)
 {
@@ -284,6 +318,7 @@ static struct kunit_case transfer_cases[] = {
 	KUNIT_CASE(oneshot_each_once),
 	KUNIT_CASE(idle_items_take_no_slot),
 	KUNIT_CASE(wake_during_transfer_kept),
+	KUNIT_CASE(mixed_scan_keeps_order),
 	KUNIT_CASE(wake_of_pending_item_not_doubled),
 	KUNIT_CASE(et_wake_during_own_transfer),
 	KUNIT_CASE(large_batch),
