@@ -108,18 +108,24 @@ bool module_has_ring()
     return myepoll_abi_version() >= 3;
 }
 
-#define REQUIRE_RING()                                                                             \
-    do {                                                                                           \
-        ASSERT_TRUE(module_has_ring()) << "no myepoll module with the ring (ABI 3) loaded";        \
-    } while (0)
+// Every case needs a module with the ring; most use one instance with a
+// ring of 8 entries, `ep`.
+class Ring : public ::testing::Test
+{
+  protected:
+    void SetUp() override
+    {
+        ASSERT_TRUE(module_has_ring()) << "no myepoll module with the ring (ABI 3) loaded";
+        ASSERT_TRUE(ep.ok());
+    }
+
+    RingInstance ep;
+};
 
 } // namespace
 
-TEST(Ring, EdgeTriggeredEventfdIsPublishedOncePerWrite)
+TEST_F(Ring, EdgeTriggeredEventfdIsPublishedOncePerWrite)
 {
-    REQUIRE_RING();
-    RingInstance ep;
-    ASSERT_TRUE(ep.ok());
     UniqueFd efd = make_eventfd();
     ASSERT_EQ(ep.add(efd.get(), EPOLLIN | EPOLLET, 1), 0);
     EXPECT_EQ(ep.harvest(), Events{}) << "an idle eventfd";
@@ -133,11 +139,8 @@ TEST(Ring, EdgeTriggeredEventfdIsPublishedOncePerWrite)
     EXPECT_EQ(eventfd_take(efd.get()), 3u);
 }
 
-TEST(Ring, LevelTriggeredItemIsRepublishedWhileReady)
+TEST_F(Ring, LevelTriggeredItemIsRepublishedWhileReady)
 {
-    REQUIRE_RING();
-    RingInstance ep;
-    ASSERT_TRUE(ep.ok());
     UniqueFd efd = make_eventfd();
     ASSERT_EQ(ep.add(efd.get(), EPOLLIN, 2), 0);
     eventfd_add(efd.get(), 1);
@@ -149,11 +152,8 @@ TEST(Ring, LevelTriggeredItemIsRepublishedWhileReady)
     EXPECT_EQ(ep.wait(ms(20)), Events{});
 }
 
-TEST(Ring, OneshotIsDisarmedAtPublication)
+TEST_F(Ring, OneshotIsDisarmedAtPublication)
 {
-    REQUIRE_RING();
-    RingInstance ep;
-    ASSERT_TRUE(ep.ok());
     UniqueFd efd = make_eventfd();
     ASSERT_EQ(ep.add(efd.get(), EPOLLIN | EPOLLONESHOT, 3), 0);
     eventfd_add(efd.get(), 1);
@@ -166,11 +166,8 @@ TEST(Ring, OneshotIsDisarmedAtPublication)
     EXPECT_EQ(ep.wait(ms(20)), Events{}) << "disarmed again";
 }
 
-TEST(Ring, TcpSocketsEdgeAndLevelTriggered)
+TEST_F(Ring, TcpSocketsEdgeAndLevelTriggered)
 {
-    REQUIRE_RING();
-    RingInstance ep;
-    ASSERT_TRUE(ep.ok());
     auto [client1, server1] = tcp_pair();
     auto [client2, server2] = tcp_pair();
     ASSERT_EQ(ep.add(server1.get(), EPOLLIN | EPOLLET, 10), 0);
@@ -193,26 +190,25 @@ TEST(Ring, TcpSocketsEdgeAndLevelTriggered)
     EXPECT_NE(hup[0].events & EPOLLIN, 0u);
 }
 
-TEST(Ring, FullRingLosesNothing)
+TEST_F(Ring, FullRingLosesNothing)
 {
-    REQUIRE_RING();
-    RingInstance ep(2);
-    ASSERT_TRUE(ep.ok());
+    RingInstance small(2);
+    ASSERT_TRUE(small.ok());
     std::vector<UniqueFd> efds;
     for (uint64_t i = 0; i < 10; ++i) {
         efds.push_back(make_eventfd());
-        ASSERT_EQ(ep.add(efds.back().get(), EPOLLIN | EPOLLET, 100 + i), 0);
+        ASSERT_EQ(small.add(efds.back().get(), EPOLLIN | EPOLLET, 100 + i), 0);
     }
     for (const UniqueFd &efd : efds)
         eventfd_add(efd.get(), 1);
-    EXPECT_NE(myepoll_ring_flags(ep.ring.get()) & MYEPOLL_RING_OVERFLOW, 0) << "8 left over";
+    EXPECT_NE(myepoll_ring_flags(small.ring.get()) & MYEPOLL_RING_OVERFLOW, 0) << "8 left over";
     std::multiset<uint64_t> seen;
-    const Events first = ep.harvest();
+    const Events first = small.harvest();
     EXPECT_EQ(first.size(), 2u) << "the ring's two entries";
     for (const Reported &r : first)
         seen.insert(r.data);
     for (int round = 0; round < 20; ++round) {
-        const Events got = ep.wait(0);
+        const Events got = small.wait(0);
         if (got.empty())
             break;
         EXPECT_LE(got.size(), 2u);
@@ -224,12 +220,11 @@ TEST(Ring, FullRingLosesNothing)
     std::set<uint64_t> distinct(seen.begin(), seen.end());
     EXPECT_EQ(distinct.size(), 10u) << "every item delivered after WAIT";
     EXPECT_EQ(seen.size(), 10u) << "and each once: one entry per item";
-    EXPECT_EQ(myepoll_ring_flags(ep.ring.get()) & MYEPOLL_RING_OVERFLOW, 0);
+    EXPECT_EQ(myepoll_ring_flags(small.ring.get()) & MYEPOLL_RING_OVERFLOW, 0);
 }
 
-TEST(Ring, SetupAfterAnItemOrTwiceIsEbusy)
+TEST_F(Ring, SetupAfterAnItemOrTwiceIsEbusy)
 {
-    REQUIRE_RING();
     UniqueFd fd = plain_instance();
     UniqueFd efd = make_eventfd();
     Event ev{EPOLLIN, 1};
@@ -241,9 +236,8 @@ TEST(Ring, SetupAfterAnItemOrTwiceIsEbusy)
     EXPECT_EQ(setup(other.get(), 8), -EBUSY) << "a ring already";
 }
 
-TEST(Ring, SetupArgumentsAreChecked)
+TEST_F(Ring, SetupArgumentsAreChecked)
 {
-    REQUIRE_RING();
     for (unsigned entries : {0u, 1u, 3u, 6u, 100u, unsigned{MYEPOLL_RING_MAX_ENTRIES} * 2, ~0u}) {
         UniqueFd fd = plain_instance();
         EXPECT_EQ(setup(fd.get(), entries), -EINVAL) << "entries " << entries;
@@ -257,9 +251,8 @@ TEST(Ring, SetupArgumentsAreChecked)
     EXPECT_EQ(setup(smallest.get(), 2), 0);
 }
 
-TEST(Ring, MmapNeedsTheSetupAndItsSize)
+TEST_F(Ring, MmapNeedsTheSetupAndItsSize)
 {
-    REQUIRE_RING();
     UniqueFd fd = plain_instance();
     EXPECT_EQ(try_map(fd.get(), 4096, 0), -ENODEV) << "before the set-up";
     myepoll_ring_setup arg{8, 0, 0};
@@ -270,24 +263,18 @@ TEST(Ring, MmapNeedsTheSetupAndItsSize)
     EXPECT_EQ(try_map(fd.get(), arg.map_size + 4096, 0), -EINVAL) << "larger than the ring";
 }
 
-TEST(Ring, WaitTakesNoBuffer)
+TEST_F(Ring, WaitTakesNoBuffer)
 {
-    REQUIRE_RING();
-    RingInstance ep;
-    ASSERT_TRUE(ep.ok());
     Event events[4];
     EXPECT_EQ(myepoll_wait(ep.fd.get(), events, 4, 0), -1);
     EXPECT_EQ(errno, EINVAL);
 }
 
-TEST(Ring, ForkedChildConsumesTheSharedRing)
+TEST_F(Ring, ForkedChildConsumesTheSharedRing)
 {
-    REQUIRE_RING();
-    RingInstance ep;
-    ASSERT_TRUE(ep.ok());
     UniqueFd efd = make_eventfd();
     ASSERT_EQ(ep.add(efd.get(), EPOLLIN | EPOLLET, 7), 0);
-    ChildProcess child([&ep](ChildReport &report) {
+    ChildProcess child([this](ChildReport &report) {
         report.put(1); // started
         const Events got = ep.wait(ms(5000));
         report.put(static_cast<long>(got.size()));
@@ -301,11 +288,8 @@ TEST(Ring, ForkedChildConsumesTheSharedRing)
     EXPECT_EQ(ep.harvest(), Events{}) << "the child took it from the shared ring";
 }
 
-TEST(Ring, NativeEpollSeesARingInstanceWithEntries)
+TEST_F(Ring, NativeEpollSeesARingInstanceWithEntries)
 {
-    REQUIRE_RING();
-    RingInstance ep;
-    ASSERT_TRUE(ep.ok());
     UniqueFd efd = make_eventfd();
     ASSERT_EQ(ep.add(efd.get(), EPOLLIN | EPOLLET, 5), 0);
     UniqueFd outer(::epoll_create1(EPOLL_CLOEXEC));
@@ -323,11 +307,8 @@ TEST(Ring, NativeEpollSeesARingInstanceWithEntries)
     EXPECT_EQ(::epoll_wait(outer.get(), got, 4, 0), 0) << "taken: empty again";
 }
 
-TEST(Ring, ClosedWatchedFileStopsPublishing)
+TEST_F(Ring, ClosedWatchedFileStopsPublishing)
 {
-    REQUIRE_RING();
-    RingInstance ep;
-    ASSERT_TRUE(ep.ok());
     UniqueFd efd = make_eventfd();
     Pipe pipe = make_pipe();
     ASSERT_EQ(ep.add(efd.get(), EPOLLIN, 1), 0);
@@ -348,11 +329,8 @@ TEST(Ring, ClosedWatchedFileStopsPublishing)
 // the ring it is re-published by WAIT, which myepoll_ring_wait() calls only
 // when it finds the ring empty: a steady stream of other publications must
 // not hide it for good.
-TEST(Ring, LevelTriggeredItemIsNotStarvedByPublications)
+TEST_F(Ring, LevelTriggeredItemIsNotStarvedByPublications)
 {
-    REQUIRE_RING();
-    RingInstance ep;
-    ASSERT_TRUE(ep.ok());
     UniqueFd level = make_eventfd();
     UniqueFd edge = make_eventfd();
     ASSERT_EQ(ep.add(level.get(), EPOLLIN, 1), 0);
