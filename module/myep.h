@@ -90,15 +90,21 @@ struct myep_pwq {
 /*
  * A watched file in the index (item.c): the items watching it, as native
  * epoll's file->f_ep.  Freed after an RCU grace period once it has no item
- * and is not on a wakeup-path check list.
+ * and is not on a wakeup-path check list: the check list's fields are dead
+ * by then and share their place with the rcu_head (48 bytes in all).  RCU
+ * walkers read only node, file and items.
  */
 struct myep_file {
 	struct hlist_node node;		/* bucket chain, RCU */
 	struct file *file;		/* the key; never followed by item.c */
 	struct hlist_head items;	/* myep_item.flink, RCU */
-	struct myep_file *check_next;	/* ctl.c's check list, graph mutex */
-	bool listed;			/* on that list, bucket lock */
-	struct rcu_head rcu;
+	union {
+		struct {
+			struct myep_file *check_next;	/* ctl.c's check list, graph mutex */
+			bool listed;	/* on that list, bucket lock */
+		};
+		struct rcu_head rcu;	/* freeing, once unused */
+	};
 };
 
 /* One registration: (file, fd) watched by one instance. */
