@@ -21,7 +21,8 @@
 # expire ("Lost wakeup!", natively too).  So:
 #  - each case's limit is 120 s (SELFTEST_TIMEOUT) instead of 30 s;
 #  - a failed case is run again, after one warm-up case whose result is
-#    ignored (see retry_cases), up to SELFTEST_RETRIES times (default 5), and
+#    ignored (see retry_cases), up to SELFTEST_RETRIES times (default 5; the
+#    two-write cases up to SELFTEST_RACE_RETRIES times, default 12), and
 #    counts as passed if a retry passes.  The binary is built with
 #    kselftest_select.h (tools/shim/selftest), which lets
 #    MYEPOLL_SELFTEST_CASES pick cases.
@@ -45,7 +46,7 @@
 #
 # Knobs (vm-run --env): SELFTEST_MODES="native myepoll ring" (or some of
 # them; ring: the shim's ring mode, MYEPOLL_SHIM_RING=1 on a 64-entry ring),
-# SELFTEST_RETRIES=5, SELFTEST_RETRY_MAX=8, SELFTEST_TIMEOUT=120 (each case's
+# SELFTEST_RETRIES=5, SELFTEST_RACE_RETRIES=12, SELFTEST_RETRY_MAX=8, SELFTEST_TIMEOUT=120 (each case's
 # time limit; the harness's own is 30 s),
 # SELFTEST_CASES="epoll58 epoll60" (run only these), SELFTEST_RUNS=1 (repeat
 # everything, to look for timing-sensitive cases), SELFTEST_SHIM_CHECK=0
@@ -56,6 +57,9 @@ W=/tmp/selftest
 MODES=${SELFTEST_MODES:-native myepoll ring}
 CHECK=/bin/shim_check
 RETRIES=${SELFTEST_RETRIES:-5}
+# The two-write cases: the race they leave open is lost often (retry_cases).
+RACE_CASES="epoll16 epoll56 epoll58"
+RACE_RETRIES=${SELFTEST_RACE_RETRIES:-12}
 RETRY_MAX=${SELFTEST_RETRY_MAX:-8}
 RUNS=${SELFTEST_RUNS:-1}
 # Each case's time limit.  The harness's 30 s assumes hardware: under TCG on
@@ -183,12 +187,26 @@ show_failure() {
 # first case that passed before them, as a warm-up whose result is ignored:
 # the first case a process runs is much more timing-sensitive under TCG
 # (epoll58 alone failed 25/50 natively and 36/50 on myepoll; run after
-# epoll1, 9/50 and 8/50, as within a whole run).
+# epoll1, 9/50 and 8/50, as within a whole run).  On a quiet host the debug
+# kernel loses it about every other run, natively as on myepoll (after
+# epoll1, one boot: 9/20 and 11/20): 12 retries of those leave about 1 in
+# 2,000 runs failing the case for timing alone, 5 left 1 in 30.  Other
+# cases get RETRIES attempts.
+race_only() {
+	for name in "$@"; do
+		case " $RACE_CASES " in *" $name "*) echo "$name" ;; esac
+	done
+}
+
 retry_cases() {
 	warm=$(awk '$2 == "pass" { print $1; exit }' "$W/$2.res")
 	attempt=1
-	while [ "$attempt" -le "$RETRIES" ]; do
+	while [ "$attempt" -le "$RETRIES" ] || [ "$attempt" -le "$RACE_RETRIES" ]; do
 		failed=$(awk '$2 != "pass" { print $1 }' "$W/$2.final")
+		if [ "$attempt" -gt "$RETRIES" ]; then
+			# shellcheck disable=SC2086  # one name per word
+			failed=$(race_only $failed)
+		fi
 		[ -n "$failed" ] || return 0
 		rtag=$2-retry$attempt
 		# shellcheck disable=SC2086,SC2116  # echo joins the names on one line
