@@ -98,6 +98,10 @@ TRACE_KERNEL ?= stock
 BENCH_SRCS := $(wildcard tools/bench/*.cpp)
 BENCH_OBJS := $(BENCH_SRCS:%.cpp=$(BUILD)/%.o)
 
+# The profiler's QEMU plugin (make profile) runs on the host, inside QEMU:
+# shared, not static.
+TBPROF := $(BUILD)/tbprof.so
+
 PROGRAMS  := $(BUILD)/differential $(BUILD)/demo $(BUILD)/gauntlet $(BUILD)/bench \
 	$(BUILD)/hostile
 
@@ -185,7 +189,7 @@ dkms-install:
 	$(foreach f,$(DKMS_SOURCES),install -D -m 0644 $(f) $(DESTDIR)$(DKMSDIR)/$(f) &&) true
 	sed 's/^PACKAGE_VERSION=.*/PACKAGE_VERSION="$(VERSION)"/' scripts/dist/dkms.conf >$(DESTDIR)$(DKMSDIR)/dkms.conf
 
-userspace: libmyepoll $(PROGRAMS) $(SHIM) $(SHIM_CHECK)
+userspace: libmyepoll $(PROGRAMS) $(SHIM) $(SHIM_CHECK) $(TBPROF)
 
 $(BUILD)/%.o: %.cpp
 	@mkdir -p $(dir $@)
@@ -232,8 +236,6 @@ $(BENCH_OBJS): CXXFLAGS += -I$(CURDIR)/tools/demo
 $(BUILD)/bench: $(BENCH_OBJS) $(DEMO_RUN_OBJS) $(LIB) $(LIBMYEPOLL_A)
 	$(CXX) $(CXXFLAGS) -o $@ $^ $(LDFLAGS)
 
-# The profiler's QEMU plugin runs on the host, inside QEMU: shared, not static.
-TBPROF := $(BUILD)/tbprof.so
 $(TBPROF): tools/profile/tbprof.cpp
 	@mkdir -p $(dir $@)
 	$(CXX) -O2 -std=c++20 -Wall -Wextra -Werror -shared -fPIC -fvisibility=hidden -o $@ $<
