@@ -63,6 +63,12 @@ TraceInstance::TraceInstance(std::string name)
     if (::mkdir(dir_.c_str(), 0700) != 0 && errno != EEXIST)
         throw std::system_error(errno, std::generic_category(),
                                 "mkdir " + dir_ + " (tracefs mounted?)");
+    // Without it, enabling or disabling an event also hooks or unhooks the
+    // sched_switch and sched_wakeup probes that record task names, a live
+    // patch of __schedule() under QEMU's TCG that once hung a CPU there
+    // (int3 loop, soft lockup).  Events then print "<...>" as the comm;
+    // the pid is still there.
+    gauntlet::write_value(dir_ + "/options/record-cmd", "0");
 }
 
 TraceInstance::~TraceInstance()
