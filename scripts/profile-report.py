@@ -59,11 +59,12 @@ def read_kallsyms(log):
     return syms
 
 
-def function_of(syms, addrs, vaddr):
+def symbol_at(syms, addrs, vaddr):
+    """(start, name) of the function holding vaddr."""
     if vaddr < USER_LIMIT:
-        return "[user space]"
+        return vaddr, "[user space]"
     i = bisect.bisect_right(addrs, vaddr) - 1
-    return syms[i][1] if i >= 0 else "[kernel, no symbol]"
+    return syms[i] if i >= 0 else (vaddr, "[kernel, no symbol]")
 
 
 def module_sections(ko):
@@ -109,7 +110,7 @@ def main():
 
     per_func = {}
     for vaddr, insns, counts in blocks:
-        row = per_func.setdefault(function_of(syms, addrs, vaddr), [0.0] * len(opened))
+        row = per_func.setdefault(symbol_at(syms, addrs, vaddr)[1], [0.0] * len(opened))
         for w in apis:
             row[w] += insns * counts[w] / opened[w]
     totals = [sum(r[w] for r in per_func.values()) for w in range(len(opened))]
@@ -131,11 +132,10 @@ def main():
         funcs = module_sections(a.lines)
         print("\nmyepoll by source line (per window; block start, instructions x executions):")
         for vaddr, insns, counts in sorted(blocks):
-            name = function_of(syms, addrs, vaddr)
+            start, name = symbol_at(syms, addrs, vaddr)
             if not counts[mine] or not name.endswith("[myepoll]"):
                 continue
             sym = name.split()[0]
-            start = syms[bisect.bisect_right(addrs, vaddr) - 1][0]
             section, offset = funcs.get(sym, (None, 0))
             where = source_line(a.lines, section, offset + vaddr - start) if section else sym
             per = counts[mine] / opened[mine]

@@ -91,7 +91,8 @@ struct Block {
 // handler, after this library's static destructors may have run.  The
 // blocks live in an open-addressing table in .bss (untouched slots cost no
 // memory).
-constexpr std::size_t kSlots = std::size_t{1} << 21;
+constexpr unsigned kSlotBits = 21;
+constexpr std::size_t kSlots = std::size_t{1} << kSlotBits;
 
 struct State {
     std::mutex mutex; // the table (translation may run on several vCPUs)
@@ -102,14 +103,14 @@ struct State {
     char out[4096];
 };
 
-State state_storage;
-State *const state = &state_storage;
+State state;
 
 Block *block_slot(uint64_t vaddr, uint64_t insns)
 {
-    std::size_t i = static_cast<std::size_t>((vaddr ^ (insns << 52)) * 0x9E3779B97F4A7C15ull >> 43);
+    std::size_t i = static_cast<std::size_t>((vaddr ^ (insns << 52)) * 0x9E3779B97F4A7C15ull >>
+                                             (64 - kSlotBits));
     for (std::size_t probes = 0; probes < kSlots; ++probes, i = (i + 1) % kSlots) {
-        Block &b = state->blocks[i];
+        Block &b = state.blocks[i];
         if (b.insns == 0) {
             b.vaddr = vaddr;
             b.insns = insns;
@@ -123,7 +124,7 @@ Block *block_slot(uint64_t vaddr, uint64_t insns)
 
 void on_block(unsigned int vcpu, void *userdata)
 {
-    const int w = state->window[vcpu % kMaxVcpus];
+    const int w = state.window[vcpu % kMaxVcpus];
     if (w != kNoWindow)
         static_cast<Block *>(userdata)->count[static_cast<std::size_t>(w)]++;
 }
@@ -132,10 +133,10 @@ void on_marker(unsigned int vcpu, void *userdata)
 {
     const auto code = static_cast<unsigned>(reinterpret_cast<uintptr_t>(userdata));
     if (code == kClose) {
-        state->window[vcpu % kMaxVcpus] = kNoWindow;
+        state.window[vcpu % kMaxVcpus] = kNoWindow;
     } else if (code < kWindows) {
-        state->window[vcpu % kMaxVcpus] = static_cast<int>(code);
-        state->opened[code]++;
+        state.window[vcpu % kMaxVcpus] = static_cast<int>(code);
+        state.opened[code]++;
     }
 }
 
@@ -160,10 +161,10 @@ void on_translate(qemu_plugin_id_t, qemu_plugin_tb *tb)
     const std::size_t n = qemu_plugin_tb_n_insns(tb);
     Block *block;
     {
-        const std::lock_guard lock(state->mutex);
+        const std::lock_guard lock(state.mutex);
         block = block_slot(vaddr, n);
         if (block == nullptr)
-            state->lost++;
+            state.lost++;
     }
     hook_markers(tb, n);
     if (block != nullptr)
@@ -172,14 +173,14 @@ void on_translate(qemu_plugin_id_t, qemu_plugin_tb *tb)
 
 void on_exit(qemu_plugin_id_t, void *)
 {
-    std::FILE *f = std::fopen(state->out, "w");
+    std::FILE *f = std::fopen(state.out, "w");
     if (f == nullptr)
         return;
     std::fprintf(f, "# tbprof windows opened:");
-    for (uint64_t n : state->opened)
+    for (uint64_t n : state.opened)
         std::fprintf(f, " %llu", static_cast<unsigned long long>(n));
-    std::fprintf(f, "\n# tbprof blocks lost: %llu\n", static_cast<unsigned long long>(state->lost));
-    for (const Block &block : state->blocks) {
+    std::fprintf(f, "\n# tbprof blocks lost: %llu\n", static_cast<unsigned long long>(state.lost));
+    for (const Block &block : state.blocks) {
         uint64_t any = 0;
         for (uint64_t c : block.count)
             any |= c;
@@ -200,11 +201,11 @@ int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, int argc, 
 {
     if (!info->system_emulation || info->system.max_vcpus > static_cast<int>(kMaxVcpus))
         return 1;
-    state->window.fill(kNoWindow);
-    std::snprintf(state->out, sizeof(state->out), "tbprof.out");
+    state.window.fill(kNoWindow);
+    std::snprintf(state.out, sizeof(state.out), "tbprof.out");
     for (int i = 0; i < argc; ++i)
         if (std::strncmp(argv[i], "out=", 4) == 0)
-            std::snprintf(state->out, sizeof(state->out), "%s", argv[i] + 4);
+            std::snprintf(state.out, sizeof(state.out), "%s", argv[i] + 4);
     qemu_plugin_register_vcpu_tb_trans_cb(id, on_translate);
     qemu_plugin_register_atexit_cb(id, on_exit, nullptr);
     return 0;
